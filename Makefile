@@ -1,0 +1,62 @@
+# Plotwise: `make run` installs everything and serves the app; `make test` installs everything
+# and runs every test. Both work on a fresh Debian machine with Python 3.11 and node 20.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html sandbox/src sandbox/index.html \
+	-type f 2>/dev/null) $(wildcard frontend/*.ts sandbox/*.ts frontend/tsconfig*.json sandbox/tsconfig*.json)
+
+.PHONY: run test install install-dev build chromium lint lock eval clean
+
+run: install ## install everything and serve http://127.0.0.1:8000
+	$(BIN)/plotwise serve
+
+test: install-dev chromium build ## install everything and run every test
+	npm test
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.runtime build
+
+install-dev: $(VENV)/.dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@ $(VENV)/.runtime
+
+node_modules/.package-lock.json: package-lock.json package.json frontend/package.json sandbox/package.json
+	npm ci --no-audit --no-fund
+
+build: frontend/dist/index.html sandbox/dist/index.html
+
+frontend/dist/index.html sandbox/dist/index.html &: node_modules/.package-lock.json $(FRONTEND_SRC)
+	npm run build
+
+chromium: ## Debian's Chromium for the browser tests (Playwright never downloads a browser)
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+lint:
+	$(BIN)/ruff check backend tests
+	npm run typecheck
+
+lock: | $(VENV)/bin/python ## re-pin Python dependencies after editing pyproject.toml
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml -q --python-version 3.11 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml -q --python-version 3.11 --extra dev --generate-hashes -o requirements-dev.lock
+
+eval: install ## run the bundled question set and print execution accuracy
+	$(BIN)/plotwise eval ../shared/eval/nycflights13-dev.jsonl -o eval-results.jsonl
+
+clean:
+	rm -rf $(VENV) node_modules frontend/dist sandbox/dist

@@ -1,0 +1,1 @@
+"""The PydanticAI agent of a chat turn: typed deps, SQL tools, instructions and model choice."""

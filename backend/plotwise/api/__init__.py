@@ -1,0 +1,1 @@
+"""HTTP API: the chat SSE endpoint and its event protocol."""

@@ -1,0 +1,1 @@
+"""The artifact protocol on the server: finding generated components in a streamed answer."""

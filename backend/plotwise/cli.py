@@ -1,0 +1,126 @@
+"""The ``plotwise`` command: ``serve``, ``ask`` and ``eval``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from plotwise.errors import PlotwiseError
+from plotwise.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code (0 ok, 1 the turn failed, 2 bad usage/input)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except PlotwiseError as exc:
+        print(f"plotwise: error: {exc.message}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plotwise", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve the app (API, chat UI, sandbox)")
+    serve.add_argument("--host", help="interface to bind (default PLOTWISE_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default PLOTWISE_PORT or 8000)")
+    serve.set_defaults(handler=_serve)
+
+    ask = sub.add_parser("ask", help="run one turn in the terminal")
+    ask.add_argument("question")
+    ask.add_argument("--format", choices=["text", "json"], default="text")
+    ask.set_defaults(handler=_ask)
+
+    ev = sub.add_parser("eval", help="run a JSONL question set and report execution accuracy")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("-o", "--output", type=Path, help="write the JSON lines here, not stdout")
+    ev.set_defaults(handler=_eval)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from plotwise.app import create_app
+
+    settings = Settings()
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
+                log_level="info")
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from plotwise.outcome import collect
+    from plotwise.services import Services
+    from plotwise.turn import run_turn
+
+    services = Services.open(Settings())
+    try:
+        outcome = asyncio.run(collect(run_turn(services, args.question)))
+    finally:
+        services.close()
+    if args.format == "json":
+        print(json.dumps({
+            "answer": outcome.answer, "sql": outcome.sql,
+            "columns": [c.name for c in outcome.columns], "rows": outcome.rows,
+            "row_count": outcome.row_count, "truncated": outcome.truncated, "code": outcome.code,
+            **({"error": outcome.error.model_dump()} if outcome.error else {}),
+        }, default=str))
+    else:
+        _print_text(outcome)
+    return 1 if outcome.error else 0
+
+
+def _print_text(outcome) -> None:  # noqa: ANN001 - TurnOutcome, imported lazily
+    print(outcome.answer.strip())
+    if outcome.error:
+        print(f"\nerror ({outcome.error.code}): {outcome.error.message}", file=sys.stderr)
+    if outcome.sql:
+        print(f"\nSQL:\n{outcome.sql}\n")
+        names = [c.name for c in outcome.columns]
+        cells = [[("" if v is None else str(v)) for v in row] for row in outcome.rows]
+        widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(names)]
+        print("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)))
+        for row in cells:
+            print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+        more = " (truncated at the row cap)" if outcome.truncated else ""
+        print(f"\n{outcome.row_count:,} rows{more}")
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from plotwise.evaluation import evaluate, read_questions, record_line, summary_line
+    from plotwise.services import Services
+
+    if not args.file.is_file():
+        raise PlotwiseError(f"question file {args.file} does not exist")
+    questions = list(read_questions(args.file))
+    services = Services.open(Settings())
+    out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    records = []
+
+    async def run_all() -> None:
+        for question in questions:
+            record = await evaluate(services, question)
+            records.append(record)
+            print(record_line(record), file=out, flush=True)
+
+    try:
+        asyncio.run(run_all())
+    finally:
+        services.close()
+        if args.output:
+            out.close()
+    print(summary_line(records), file=sys.stderr if not args.output else sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,190 @@
+"""The one locked-down, in-memory DuckDB database that every query runs in.
+
+Each table is a view over its Parquet file. After the views exist the engine is locked:
+file access only to the tables' Parquet files, no extension loading, no Python replacement
+scans, and a locked configuration, so SQL cannot undo any of it. This is the last layer of the
+SQL defence; the guard (`plotwise.sql.guard`) refuses anything but one SELECT before it gets
+here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+import duckdb
+
+from plotwise.api.events import ColumnSchema
+from plotwise.data.nycflights13 import ensure_nycflights13
+from plotwise.errors import DatasetError, NotFoundError
+from plotwise.settings import Settings
+
+TEMP_SUBDIR = "duckdb_tmp"
+"""Folder under the data directory where DuckDB may spill to disk."""
+
+
+class Catalog:
+    """Owns one in-memory DuckDB database with a view per table; hands out cursors.
+
+    Create it with `Catalog.open`. Cursors from `cursor` may be used from any thread (one
+    cursor per thread and query); `close` closes the database and all its cursors.
+    """
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        files: dict[str, Path],
+        columns: dict[str, list[ColumnSchema]],
+    ) -> None:
+        """Wrap an already set-up connection; use `Catalog.open` instead of calling this."""
+        self._connection = connection
+        self._files = dict(files)
+        self._columns = columns
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @classmethod
+    def open(cls, settings: Settings) -> Catalog:
+        """Convert the data if needed, create the views and lock the engine down.
+
+        Args:
+            settings: Uses ``data_dir``, ``duckdb_threads`` and ``duckdb_memory_limit``.
+
+        Returns:
+            An open catalog; close it with `close` (or use it as a context manager).
+
+        Raises:
+            DatasetError: The data could not be converted or the database not set up.
+
+        """
+        data_dir = settings.resolved_data_dir()
+        files = ensure_nycflights13(data_dir)
+        connection = duckdb.connect(":memory:")
+        try:
+            for table, path in files.items():
+                source = f"read_parquet({_literal(path)})"
+                connection.execute(f"CREATE VIEW {_identifier(table)} AS SELECT * FROM {source}")
+            _lock_down(connection, settings, data_dir, files)
+            columns = {
+                table: [
+                    ColumnSchema(name=row[0], type=row[1])
+                    for row in connection.execute(f"DESCRIBE {_identifier(table)}").fetchall()
+                ]
+                for table in files
+            }
+        except (duckdb.Error, OSError) as error:
+            connection.close()
+            raise DatasetError(f"could not set up the DuckDB catalog: {error}") from error
+        return cls(connection, files, columns)
+
+    @property
+    def tables(self) -> list[str]:
+        """Names of the queryable tables, sorted."""
+        return sorted(self._files)
+
+    def table_columns(self, name: str) -> list[ColumnSchema]:
+        """Return a table's columns in order, with their DuckDB type names.
+
+        Args:
+            name: Table name, case-insensitive.
+
+        Raises:
+            NotFoundError: No table has that name.
+
+        """
+        for table, columns in self._columns.items():
+            if table.lower() == name.lower():
+                return list(columns)
+        raise NotFoundError(f'unknown table "{name}"; known tables: {", ".join(self.tables)}')
+
+    @property
+    def data_version(self) -> str:
+        """Short hash of the Parquet files' names, sizes and modification times.
+
+        Recomputed on every access (a few ``stat`` calls), so it changes as soon as a file is
+        replaced; equal data on disk gives the same value across processes and restarts.
+        """
+        digest = hashlib.sha256()
+        for table in sorted(self._files):
+            path = self._files[table]
+            try:
+                stat = path.stat()
+                digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            except OSError:
+                digest.update(f"{path.name}\0missing\n".encode())
+        return digest.hexdigest()[:12]
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Return a new cursor on the shared database; use one per query and close it after.
+
+        Raises:
+            DatasetError: The catalog was closed.
+
+        """
+        with self._lock:
+            if self._closed:
+                raise DatasetError("the catalog is closed")
+            return self._connection.cursor()
+
+    def close(self) -> None:
+        """Close the database; open cursors stop working. Calling it twice is harmless."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._connection.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _lock_down(
+    connection: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    data_dir: Path,
+    files: dict[str, Path],
+) -> None:
+    """Restrict the engine to its own Parquet files, then lock the configuration."""
+    temp_dir = data_dir / TEMP_SUBDIR
+    temp_dir.mkdir(parents=True, exist_ok=True)
+    # Only the Parquet files themselves, not data_dir: allowed_directories would also let SQL
+    # write new files there and list it with glob(); allowed_paths admits just these files.
+    allowed = ", ".join(_literal(path) for path in files.values())
+    # GLOBAL matters: a plain SET of python_enable_replacements (and others) only reaches this
+    # connection, not the cursors made from it. The progress-bar options cannot be global;
+    # cursors start with enable_progress_bar off, so only this connection needs the SET.
+    statements = [
+        # temp_directory and allowed_paths must be set while external access is still on.
+        f"SET GLOBAL temp_directory = {_literal(temp_dir)}",
+        f"SET GLOBAL allowed_paths = [{allowed}]",
+        "SET GLOBAL enable_external_access = false",
+        "SET GLOBAL autoload_known_extensions = false",
+        "SET GLOBAL autoinstall_known_extensions = false",
+        "SET GLOBAL python_enable_replacements = false",
+        "SET enable_progress_bar_print = false",
+        # A fixed time zone makes TIMESTAMPTZ results independent of the host.
+        "SET GLOBAL TimeZone = 'UTC'",
+        f"SET GLOBAL threads = {int(settings.duckdb_threads)}",
+        f"SET GLOBAL memory_limit = {_literal_text(settings.duckdb_memory_limit)}",
+        "SET GLOBAL lock_configuration = true",
+    ]
+    for statement in statements:
+        connection.execute(statement)
+
+
+def _identifier(name: str) -> str:
+    """Quote a name as a SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(path: Path) -> str:
+    """Quote a path as a SQL string literal."""
+    return _literal_text(str(path))
+
+
+def _literal_text(text: str) -> str:
+    """Quote text as a SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,116 @@
+"""User-facing error types and the one JSON error shape of the API.
+
+Model-facing problems (bad SQL the model can repair) are raised as ``pydantic_ai.ModelRetry``
+inside tools; everything a user or operator must see is a `PlotwiseError` with a stable ``code``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class ErrorBody(BaseModel):
+    """The one JSON error shape, both for HTTP error responses and SSE ``error`` events."""
+
+    code: str
+    """Stable machine-readable code, e.g. ``sql_refused``."""
+    message: str
+    """Human-readable explanation that names the problem."""
+    stage: str | None = None
+    """What the turn was doing when it failed (``planning``, ``query``, ``answer``...)."""
+    recoverable: bool = False
+    """Whether retrying the same request can succeed."""
+    trace_id: str | None = None
+    """Identifier of the turn or request, for the logs."""
+
+
+class PlotwiseError(Exception):
+    """Base of Plotwise's own errors; each subclass has a stable ``code`` and HTTP status."""
+
+    code = "internal_error"
+    status_code = 500
+    recoverable = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_body(self, *, stage: str | None = None, trace_id: str | None = None) -> ErrorBody:
+        """Return this error in the one JSON error shape."""
+        return ErrorBody(
+            code=self.code,
+            message=self.message,
+            stage=stage,
+            recoverable=self.recoverable,
+            trace_id=trace_id,
+        )
+
+
+class BadRequestError(PlotwiseError):
+    """The request itself is malformed (empty message, unknown field value)."""
+
+    code = "bad_request"
+    status_code = 400
+
+
+class NotFoundError(PlotwiseError):
+    """A referenced resource does not exist."""
+
+    code = "not_found"
+    status_code = 404
+
+
+class SQLRefusedError(PlotwiseError):
+    """The SQL guard refused a statement; ``rule`` names the rule that refused it."""
+
+    code = "sql_refused"
+    status_code = 400
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(f"{message} [rule: {rule}]")
+        self.rule = rule
+
+
+class SQLExecutionError(PlotwiseError):
+    """The database engine rejected or failed a statement that passed the guard."""
+
+    code = "sql_error"
+    status_code = 400
+
+
+class QueryTimeoutError(PlotwiseError):
+    """A query ran past its time limit and was interrupted."""
+
+    code = "query_timeout"
+    status_code = 504
+    recoverable = True
+
+
+class DatasetError(PlotwiseError):
+    """A dataset or its definition could not be loaded."""
+
+    code = "dataset_error"
+    status_code = 500
+
+
+class ModelConfigError(PlotwiseError):
+    """The configured model cannot be built (unknown provider, missing API key)."""
+
+    code = "model_config"
+    status_code = 400
+
+
+class ModelError(PlotwiseError):
+    """The model failed during a turn (provider error, exhausted retries)."""
+
+    code = "model_error"
+    status_code = 502
+    recoverable = True
+
+
+class TurnTimeoutError(PlotwiseError):
+    """A whole turn ran past ``PLOTWISE_TURN_TIMEOUT_S``."""
+
+    code = "turn_timeout"
+    status_code = 504
+    recoverable = True

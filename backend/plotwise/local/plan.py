@@ -1,0 +1,133 @@
+"""A query plan of the local analyst, and its rendering as DuckDB SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import sqlglot
+from sqlglot import exp
+
+from plotwise.local.lexicon import FieldRef
+
+Aggregate = Literal["count", "count_distinct", "avg", "sum", "min", "max", "median"]
+
+AGG_SQL = {"avg": "avg", "sum": "sum", "min": "min", "max": "max", "median": "median"}
+AGG_LABEL = {
+    "count": "number of",
+    "count_distinct": "distinct",
+    "avg": "average",
+    "sum": "total",
+    "min": "minimum",
+    "max": "maximum",
+    "median": "median",
+}
+AGG_ALIAS = {"avg": "avg", "sum": "total", "min": "min", "max": "max", "median": "median"}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What is computed: ``agg`` over ``ref`` (None for counting rows), named ``alias``."""
+
+    agg: Aggregate
+    ref: FieldRef | None
+    alias: str
+    label: str
+    """Words for the measure, e.g. "average departure delay"."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """``ref <op> value``; values are SQL literals already (quoted text or numbers)."""
+
+    ref: FieldRef
+    op: Literal["=", ">", "<", ">=", "<="]
+    value: str | int | float
+    label: str
+
+
+@dataclass
+class Plan:
+    """A single-table (or one-join-per-dimension) aggregate query over a dataset."""
+
+    table: str
+    measure: Measure | None
+    dimensions: list[FieldRef] = field(default_factory=list)
+    filters: list[Filter] = field(default_factory=list)
+    joins: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Joined table → (base column, joined column)."""
+    descending: bool = True
+    limit: int | None = None
+    explicit_order: bool = False
+    """True when the question asked for an order (top N, lowest first)."""
+
+    def dimension_alias(self, ref: FieldRef) -> str:
+        """Output column name of a dimension: its name, prefixed when it would be ambiguous."""
+        if ref.table != self.table and ref.name in ("name", "year", "type", "model"):
+            return f"{_singular(ref.table)}_{ref.name}"
+        return ref.name
+
+    def to_sql(self) -> str:
+        """Render the plan as one DuckDB SELECT statement, pretty-printed."""
+        select: list[str] = []
+        group: list[str] = []
+        for ref in self.dimensions:
+            expr, alias = self._expr(ref), self.dimension_alias(ref)
+            select.append(expr if expr == alias else f"{expr} AS {alias}")
+            group.append(expr)
+        if self.measure is not None:
+            select.append(f"{self._measure_sql(self.measure)} AS {self.measure.alias}")
+        if not select:
+            select.append("*")
+        sql = f"SELECT {', '.join(select)} FROM {self.table}"
+        for table, (left, right) in self.joins.items():
+            sql += f" JOIN {table} ON {self.table}.{left} = {table}.{right}"
+        if self.filters:
+            where = " AND ".join(f"{self._expr(f.ref)} {f.op} {_literal(f.value)}" for f in self.filters)
+            sql += f" WHERE {where}"
+        if group and self.measure is not None:
+            sql += f" GROUP BY {', '.join(group)}"
+        order = self._order_by()
+        if order:
+            sql += f" ORDER BY {order}"
+        if self.limit is not None:
+            sql += f" LIMIT {self.limit}"
+        return sqlglot.transpile(sql, read="duckdb", write="duckdb", pretty=True)[0]
+
+    def _order_by(self) -> str | None:
+        if self.measure is None:
+            return None
+        direction = "DESC" if self.descending else "ASC"
+        if self.dimensions and not self.explicit_order and self.dimensions[0].role == "time":
+            return ", ".join(self.dimension_alias(d) for d in self.dimensions)
+        if self.dimensions or self.limit is not None:
+            return f"{self.measure.alias} {direction} NULLS LAST"
+        return None
+
+    def _measure_sql(self, measure: Measure) -> str:
+        if measure.agg == "count" or measure.ref is None:
+            if measure.ref is not None and measure.ref.kind == "measure":
+                return self._expr(measure.ref)
+            return "count(*)"
+        inner = self._expr(measure.ref)
+        if measure.agg == "count_distinct":
+            return f"count(DISTINCT {inner})"
+        return f"{AGG_SQL[measure.agg]}({inner})"
+
+    def _expr(self, ref: FieldRef) -> str:
+        if not self.joins:
+            return ref.expr
+        tree = sqlglot.parse_one(ref.expr, read="duckdb")
+        for column in tree.find_all(exp.Column):
+            column.set("table", exp.to_identifier(ref.table))
+        return tree.sql(dialect="duckdb")
+
+
+def _literal(value: str | int | float) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return repr(value)
+
+
+def _singular(noun: str) -> str:
+    return noun[:-1] if noun.endswith("s") else noun

@@ -1,0 +1,344 @@
+"""Question → `Plan`: the local analyst's reading of an everyday aggregate question.
+
+It understands a measure with its aggregate ("average departure delay", "number of flights",
+"how many distinct destinations"), group-by dimensions and time grains ("by carrier", "monthly",
+"per hour of the day", joined ones such as "by airline name"), filters (a known value such as
+"from JFK", a month such as "in July", a comparison such as "longer than 2000 miles") and
+ordering ("top 5", "which carrier ... the most", "lowest first"). Anything else raises
+`PlanningError` with a plain explanation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from plotwise.local.lexicon import FieldRef, Lexicon, Match, Token, tokenize
+from plotwise.local.plan import AGG_ALIAS, AGG_LABEL, Aggregate, Filter, Measure, Plan
+
+AGG_WORDS: dict[str, Aggregate] = {
+    "average": "avg", "avg": "avg", "mean": "avg",
+    "total": "sum", "sum": "sum",
+    "maximum": "max", "max": "max",
+    "minimum": "min", "min": "min",
+    "median": "median",
+    "distinct": "count_distinct", "unique": "count_distinct", "different": "count_distinct",
+}
+COUNT_PHRASES = (("how", "many"), ("number", "of"), ("count", "of"), ("count",), ("amount", "of"))
+SUPERLATIVE_DESC = {"most", "highest", "largest", "biggest", "longest", "greatest", "top", "busiest"}
+SUPERLATIVE_ASC = {"least", "fewest", "lowest", "smallest", "shortest", "bottom"}
+EXTREMUM_AGG: dict[str, Aggregate] = {
+    "highest": "max", "largest": "max", "biggest": "max", "longest": "max", "greatest": "max",
+    "lowest": "min", "smallest": "min", "shortest": "min",
+}
+GROUP_WORDS = {"by", "per", "each", "every", "across", "which", "what"}
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+COMPARISONS = {
+    ">": {"more", "greater", "longer", "higher", "over", "above", "later", "bigger", "larger"},
+    "<": {"less", "fewer", "shorter", "lower", "under", "below", "earlier", "smaller"},
+}
+FROM_HINTS = ("origin", "from", "departure")
+TO_HINTS = ("dest", "destination", "to", "arrival")
+
+
+class PlanningError(Exception):
+    """The question is outside what the local analyst can read; the message says why."""
+
+
+def plan_question(question: str, lexicon: Lexicon) -> Plan:
+    """Plan one SQL query that answers ``question``.
+
+    Args:
+        question: What the analyst typed.
+        lexicon: The dataset's vocabulary.
+
+    Returns:
+        A plan whose ``to_sql()`` is the query.
+
+    Raises:
+        PlanningError: No measure or dimension of the dataset could be recognised.
+    """
+    reader = _Reader(question, lexicon)
+    return reader.plan()
+
+
+class _Reader:
+    def __init__(self, question: str, lexicon: Lexicon) -> None:
+        self.question = question
+        self.lex = lexicon
+        self.tokens: list[Token] = tokenize(question)
+        self.words = [t.text for t in self.tokens]
+        self.matches: list[Match] = lexicon.match(self.tokens)
+        self.used: set[int] = set()  # indexes into self.matches already given a meaning
+
+    def plan(self) -> Plan:
+        comparisons = self._comparisons()
+        measure, table = self._measure()
+        dimensions = self._dimensions(table)
+        if measure is None and not dimensions:
+            listed = self._listed_table()
+            if listed is None:
+                raise PlanningError(_cannot_read(self.question, self.lex))
+            return Plan(table=listed, measure=None)
+        if table is None:
+            table = self._table_of(dimensions)
+        if measure is None:
+            measure = _count_rows(table)
+        plan = Plan(table=table, measure=measure)
+        for ref in dimensions:
+            ref = self._resolve(ref, table, plan)
+            if ref is not None and ref not in plan.dimensions:
+                plan.dimensions.append(ref)
+        if measure.agg != "count" and measure.ref is not None and measure.ref.table != table:
+            raise PlanningError(f"I can't combine {measure.label} with that grouping.")
+        for ref, op, value, label in comparisons:
+            resolved = self._resolve(ref, table, plan)
+            if resolved is not None:
+                plan.filters.append(Filter(resolved, op, value, label))
+        plan.filters.extend(self._value_filters(plan))
+        plan.filters.extend(self._month_filters(plan))
+        self._ordering(plan)
+        return plan
+
+    # --- measure -------------------------------------------------------------------------
+    def _measure(self) -> tuple[Measure | None, str | None]:
+        for i, word in enumerate(self.words):
+            agg = AGG_WORDS.get(word)
+            if agg is None or self._in_match(i):
+                continue
+            target = self._next_match(i, kinds={"column", "measure", "dimension", "rows"})
+            if target is None:
+                continue
+            index, ref = target
+            if agg == "count_distinct":
+                if ref.kind in ("column", "dimension"):
+                    self.used.add(index)
+                    return _measure(agg, ref, self.words), ref.table
+                continue
+            if ref.kind == "column" and ref.role == "measure":
+                self.used.add(index)
+                return _measure(agg, ref, self.words), ref.table
+        for start in range(len(self.words)):
+            if any(tuple(self.words[start : start + len(p)]) == p for p in COUNT_PHRASES):
+                target = self._next_match(start, kinds={"rows", "measure"})
+                if target is not None:
+                    self.used.add(target[0])
+                    return _counting(target[1]), target[1].table
+        for index, m in enumerate(self.matches):
+            ref = _prefer(m.refs, kinds={"measure"})
+            if ref is not None and index not in self.used:
+                self.used.add(index)
+                return _counting(ref), ref.table
+        for index, m in enumerate(self.matches):
+            ref = _prefer(m.refs, kinds={"column"}, roles={"measure"})
+            if ref is not None and index not in self.used and self._extremum_before(m.start):
+                self.used.add(index)
+                return _measure(self._extremum_before(m.start), ref, self.words), ref.table
+        for index, m in enumerate(self.matches):
+            ref = _prefer(m.refs, kinds={"column"}, roles={"measure"})
+            if ref is not None and index not in self.used:
+                self.used.add(index)
+                return _measure("avg", ref, self.words), ref.table
+        for index, m in enumerate(self.matches):
+            ref = _prefer(m.refs, kinds={"rows"})
+            if ref is not None and index not in self.used and self._has_group_word():
+                self.used.add(index)
+                return _counting(ref), ref.table
+        return None, None
+
+    def _extremum_before(self, start: int) -> Aggregate | None:
+        for word in self.words[max(0, start - 2) : start]:
+            if word in EXTREMUM_AGG and not self._grouped():
+                return EXTREMUM_AGG[word]
+        return None
+
+    def _grouped(self) -> bool:
+        return any(
+            _prefer(m.refs, kinds={"column", "dimension"}, roles={"dimension", "time"}) is not None
+            and self._group_word_near(m.start)
+            for m in self.matches
+        )
+
+    # --- dimensions ----------------------------------------------------------------------
+    def _dimensions(self, table: str | None) -> list[FieldRef]:
+        found: list[FieldRef] = []
+        for index, m in enumerate(self.matches):
+            if index in self.used:
+                continue
+            ref = _prefer(m.refs, kinds={"column", "dimension"}, roles={"dimension", "time"},
+                          table=table)
+            if ref is None:
+                ref = _prefer(m.refs, kinds={"column"}, roles={"identifier"}, table=table)
+                if ref is None or not self._group_word_near(m.start):
+                    continue
+            if not self._group_word_near(m.start) and ref.role != "time" and m.start > 0 \
+                    and not self._starts_question(m.start):
+                continue
+            self.used.add(index)
+            found.append(ref)
+        return found[:2]
+
+    def _group_word_near(self, start: int) -> bool:
+        before = self.words[max(0, start - 4) : start]
+        return any(w in GROUP_WORDS for w in before) or re.match(
+            r".*(ly)$", self.words[start]) is not None
+
+    def _starts_question(self, start: int) -> bool:
+        return all(w in {"top", "bottom", "the", "which", "what"} or w.isdigit()
+                   for w in self.words[:start])
+
+    def _has_group_word(self) -> bool:
+        return any(w in GROUP_WORDS for w in self.words)
+
+    def _listed_table(self) -> str | None:
+        for m in self.matches:
+            ref = _prefer(m.refs, kinds={"rows"})
+            if ref is not None:
+                return ref.table
+        for word in self.words:
+            if word in self.lex.definition.tables:
+                return word
+        return None
+
+    def _table_of(self, dimensions: list[FieldRef]) -> str:
+        return dimensions[0].table if dimensions else self.lex.definition.default_table
+
+    def _resolve(self, ref: FieldRef, table: str, plan: Plan) -> FieldRef | None:
+        """Map a field onto the plan's table: the same name there, or a join to its table."""
+        if ref.table == table:
+            return ref
+        same = self.lex.fields.get((table, ref.name))
+        if same is not None and same.kind == ref.kind:
+            return same
+        join = self.lex.joinable(table, ref.table)
+        if join is None:
+            return None
+        plan.joins[ref.table] = join
+        return ref
+
+    # --- filters -------------------------------------------------------------------------
+    def _comparisons(self) -> list[tuple[FieldRef, str, int | float, str]]:
+        found = []
+        for i, word in enumerate(self.words[:-2]):
+            op = next((o for o, ws in COMPARISONS.items() if word in ws), None)
+            if op is None or self.words[i + 1] != "than" or not _is_number(self.words[i + 2]):
+                continue
+            value = _number(self.words[i + 2])
+            candidates = [(idx, m) for idx, m in enumerate(self.matches)
+                          if idx not in self.used and (m.start <= i < m.end or m.end in (i, i - 1))]
+            for idx, m in candidates:
+                ref = _prefer(m.refs, kinds={"column"}, roles={"measure"})
+                if ref is not None:
+                    self.used.add(idx)
+                    unit = f" {ref.unit}" if ref.unit else ""
+                    found.append((ref, op, value, f"{ref.name} {op} {value:g}{unit}"))
+                    break
+        return found
+
+    def _value_filters(self, plan: Plan) -> list[Filter]:
+        filters = []
+        for token in self.tokens:
+            refs = self.lex.values.get(token.raw)
+            # Numbers are limits or comparisons ("top 5", "more than 60"), never codes.
+            if not refs or len(token.raw) < 2 or not any(c.isalpha() for c in token.raw):
+                continue
+            prev = self.words[token.index - 1] if token.index else ""
+            ordered = sorted(refs, key=lambda r: _hint_score(r, prev), reverse=True)
+            for ref in ordered:
+                resolved = self._resolve(ref, plan.table, plan)
+                if resolved is not None and resolved not in plan.dimensions:
+                    filters.append(Filter(resolved, "=", token.raw, f"{ref.name} = {token.raw}"))
+                    break
+        return filters
+
+    def _month_filters(self, plan: Plan) -> list[Filter]:
+        month = self.lex.fields.get((plan.table, "month"))
+        if month is None or month in plan.dimensions:
+            return []
+        filters = []
+        for i, word in enumerate(self.words):
+            if word in MONTHS and (word != "may" or (i and self.words[i - 1] in {"in", "of", "during"})):
+                filters.append(Filter(month, "=", MONTHS.index(word) + 1, f"month = {word.title()}"))
+        return filters[:1]
+
+    # --- ordering ------------------------------------------------------------------------
+    def _ordering(self, plan: Plan) -> None:
+        text = " ".join(self.words)
+        number = re.search(r"\b(?:top|bottom|first|which|what|the)\s+(\d+)\b", text)
+        if number:
+            plan.limit = int(number.group(1))
+            plan.explicit_order = True
+        if any(w in SUPERLATIVE_ASC for w in self.words) or re.search(r"\b(ascending|lowest first|smallest first)\b", text):
+            plan.descending = False
+            plan.explicit_order = True
+        elif any(w in SUPERLATIVE_DESC for w in self.words) or "descending" in self.words:
+            plan.explicit_order = True
+        if plan.limit is None and plan.dimensions and re.search(r"\b(which|what)\b", text) and \
+                any(w in SUPERLATIVE_DESC | SUPERLATIVE_ASC for w in self.words):
+            plan.limit = 1
+
+    # --- helpers -------------------------------------------------------------------------
+    def _in_match(self, i: int) -> bool:
+        return any(m.start <= i < m.end for m in self.matches)
+
+    def _next_match(self, i: int, kinds: set[str]) -> tuple[int, FieldRef] | None:
+        for index, m in enumerate(self.matches):
+            if m.start > i and index not in self.used and m.start - i <= 5:
+                ref = _prefer(m.refs, kinds=kinds)
+                if ref is not None:
+                    return index, ref
+        return None
+
+
+def _prefer(refs, *, kinds: set[str], roles: set[str] | None = None,
+            table: str | None = None) -> FieldRef | None:
+    candidates = [r for r in refs if r.kind in kinds and (roles is None or r.role in roles)]
+    if not candidates:
+        return None
+    return next((r for r in candidates if r.table == table), candidates[0])
+
+
+def _measure(agg: Aggregate, ref: FieldRef, words: list[str]) -> Measure:
+    if agg == "count_distinct":
+        return Measure(agg, ref, f"distinct_{ref.name}", f"distinct {_words(ref)}")
+    return Measure(agg, ref, f"{AGG_ALIAS[agg]}_{ref.name}", f"{AGG_LABEL[agg]} {_words(ref)}")
+
+
+def _counting(ref: FieldRef) -> Measure:
+    if ref.kind == "measure":
+        return Measure("count", ref, ref.name, _words(ref))
+    return _count_rows(ref.table)
+
+
+def _count_rows(table: str) -> Measure:
+    return Measure("count", None, table, f"number of {table}")
+
+
+def _words(ref: FieldRef) -> str:
+    return ref.synonyms[0] if ref.synonyms else ref.name.replace("_", " ")
+
+
+def _hint_score(ref: FieldRef, previous_word: str) -> int:
+    text = " ".join((ref.name, *ref.synonyms))
+    if previous_word in {"from", "at", "out"}:
+        return sum(h in text for h in FROM_HINTS)
+    if previous_word in {"to", "into", "for"}:
+        return sum(h in text for h in TO_HINTS)
+    return 0
+
+
+def _is_number(word: str) -> bool:
+    return re.fullmatch(r"\d+(\.\d+)?", word) is not None
+
+
+def _number(word: str) -> int | float:
+    return float(word) if "." in word else int(word)
+
+
+def _cannot_read(question: str, lexicon: Lexicon) -> str:
+    tables = ", ".join(lexicon.definition.tables)
+    return (
+        f'I could not match "{question}" to the {lexicon.definition.title} data. I answer '
+        "aggregate questions such as \"Number of flights by carrier\", \"Average departure delay "
+        f"by month\" or \"Top 5 destinations by flights\", over the tables {tables}."
+    )

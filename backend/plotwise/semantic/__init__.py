@@ -1,0 +1,1 @@
+"""The semantic layer: dataset definitions that describe tables, columns, measures and joins."""

@@ -1,0 +1,99 @@
+"""The long-lived parts of a running Plotwise, built once per app (or CLI command)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic_ai import Agent
+from pydantic_ai.models import Model
+
+from plotwise.agent.core import build_agent
+from plotwise.agent.deps import TurnDeps
+from plotwise.agent.models import build_model
+from plotwise.agent.prompts import render_instructions
+from plotwise.conversations import ConversationStore
+from plotwise.data.catalog import Catalog
+from plotwise.errors import DatasetError
+from plotwise.local.lexicon import Lexicon
+from plotwise.semantic.definition import DatasetDefinition, load_definitions
+from plotwise.settings import Settings
+
+VALUE_INDEX_LIMIT = 500
+"""Text dimensions with more distinct values than this are not indexed for filters."""
+
+
+@dataclass
+class Services:
+    """Catalog, dataset definition, agent and conversation memory of one Plotwise process."""
+
+    settings: Settings
+    catalog: Catalog
+    definition: DatasetDefinition
+    lexicon: Lexicon
+    agent: Agent[TurnDeps, str]
+    conversations: ConversationStore = field(default_factory=ConversationStore)
+    model_override: Model | None = None
+    """A model used instead of ``settings.model`` (tests, embedding)."""
+
+    @classmethod
+    def open(cls, settings: Settings, *, model: Model | None = None) -> Services:
+        """Load the data (converting it on first start), the definition, and build the agent.
+
+        Raises:
+            DatasetError: The data or its definition cannot be loaded.
+        """
+        definitions = load_definitions(settings.datasets_dir)
+        if not definitions:
+            raise DatasetError(f"no dataset definitions in {settings.datasets_dir}")
+        definition = next(iter(definitions.values()))
+        catalog = Catalog.open(settings)
+        try:
+            lexicon = Lexicon.build(definition, _value_index(catalog, definition))
+            instructions = render_instructions(settings.prompts_dir, definition,
+                                               max_rows=settings.max_rows)
+        except Exception:
+            catalog.close()
+            raise
+        agent = build_agent(instructions, retries=settings.agent_retries)
+        return cls(settings, catalog, definition, lexicon, agent, model_override=model)
+
+    @property
+    def model_name(self) -> str:
+        """Name of the model that answers turns."""
+        if self.model_override is not None:
+            return self.model_override.model_name
+        return self.settings.model
+
+    def model(self) -> Model:
+        """Build the model for one turn (lazily, so a missing key fails the turn only)."""
+        if self.model_override is not None:
+            return self.model_override
+        return build_model(self.settings, self.lexicon)
+
+    def deps(self) -> TurnDeps:
+        """Dependencies of one agent run."""
+        return TurnDeps(catalog=self.catalog, definition=self.definition, settings=self.settings)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.catalog.close()
+
+
+def _value_index(catalog: Catalog, definition: DatasetDefinition) -> dict[tuple[str, str], list[str]]:
+    """Distinct values of the small text dimensions, for reading filters such as "from JFK"."""
+    index: dict[tuple[str, str], list[str]] = {}
+    cursor = catalog.cursor()
+    try:
+        for tname, table in definition.tables.items():
+            for cname, column in table.columns.items():
+                if column.role != "dimension" or column.type.upper() != "VARCHAR":
+                    continue
+                rows = cursor.execute(
+                    f'SELECT DISTINCT "{cname}" FROM "{tname}" WHERE "{cname}" IS NOT NULL '
+                    f"LIMIT {VALUE_INDEX_LIMIT + 1}"
+                ).fetchall()
+                if len(rows) <= VALUE_INDEX_LIMIT:
+                    index[(tname, cname)] = [str(r[0]) for r in rows]
+    finally:
+        cursor.close()
+    return index

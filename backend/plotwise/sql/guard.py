@@ -1,0 +1,240 @@
+"""The SQL guard: admit exactly one read-only query over known tables, refuse everything else.
+
+This is the first of three layers (guard, the engine's own statement check in
+`plotwise.sql.runner`, the locked-down catalog). It parses with sqlglot and checks, in order:
+size, parse, statement count, writable CTEs, statement kinds anywhere in the tree, denied
+functions, then every table reference. Each refusal is a `SQLRefusedError` whose ``rule`` is
+one of `RULES` and whose message names the offending part, so a model can repair its SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Final
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects import Dialect
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
+
+from plotwise.errors import SQLRefusedError
+
+RULES: Final = (
+    "too_long",
+    "parse_error",
+    "single_statement",
+    "writable_cte",
+    "select_only",
+    "denied_function",
+    "file_reference",
+    "table_function",
+    "unknown_table",
+)
+"""Every rule name a refusal can carry."""
+
+MAX_SQL_CHARS: Final = 100_000
+"""Longest SQL text the guard parses; longer text is refused before parsing."""
+
+ALLOWED_TABLE_FUNCTIONS: Final = frozenset({"range", "generate_series", "unnest"})
+"""Table functions allowed in FROM: they generate rows and touch nothing outside the query."""
+
+DENIED_FUNCTIONS: Final = frozenset(
+    {
+        "current_setting",
+        "getenv",
+        "glob",
+        "query",
+        "query_table",
+        "sniff_csv",
+        "which_secret",
+        "load_aws_credentials",
+        "json_execute_serialized_sql",
+        "checkpoint",
+        "force_checkpoint",
+    }
+)
+"""Functions refused wherever they appear (file, environment or engine-state access)."""
+
+DENIED_PREFIXES: Final = ("read_", "parquet_", "duckdb_", "pragma_")
+"""Function name prefixes refused wherever they appear: file readers and engine introspection."""
+
+DENIED_SUFFIXES: Final = ("_scan",)
+"""Function name suffixes refused wherever they appear: scanners of files and other databases."""
+
+_FORBIDDEN_NODES: Final = (
+    exp.DML,  # INSERT, UPDATE, DELETE, MERGE, COPY
+    exp.DDL,  # CREATE and friends
+    exp.Drop,
+    exp.Alter,
+    exp.TruncateTable,
+    exp.Attach,
+    exp.Detach,
+    exp.Set,
+    exp.Pragma,
+    exp.Install,
+    exp.Use,
+    exp.Transaction,
+    exp.Commit,
+    exp.Rollback,
+    exp.Export,
+    exp.Execute,
+    exp.LoadData,
+    exp.Grant,
+    exp.Revoke,
+    exp.Analyze,
+    exp.Command,  # statements sqlglot only knows by keyword (LOAD, CALL, VACUUM...)
+    exp.Describe,
+    exp.Summarize,
+    exp.Show,
+    exp.Into,  # SELECT ... INTO creates a table
+)
+"""Node types that must not appear anywhere in an admitted query."""
+
+_DEFAULT_SCHEMAS: Final = frozenset({"", "main", "memory"})
+_DEFAULT_CATALOGS: Final = frozenset({"", "memory"})
+_PATH_CHARACTERS: Final = frozenset("/\\.:~*?")
+_ANSI_ESCAPE: Final = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def validate_select(
+    sql: str, *, tables: Collection[str], dialect: str = "duckdb"
+) -> exp.Expression:
+    """Parse ``sql`` and return its tree if it is exactly one read-only query.
+
+    A query is a SELECT, a set operation (UNION...), ``WITH ... SELECT`` or VALUES. It may read
+    the given tables (case-insensitive, optionally as ``main.<table>``), its own CTEs and the
+    table functions in `ALLOWED_TABLE_FUNCTIONS`, and may not call a denied function.
+
+    Args:
+        sql: The SQL text, as written by the model.
+        tables: Names of the tables the query may read.
+        dialect: sqlglot dialect to parse with.
+
+    Returns:
+        The parsed statement (a ``sqlglot.exp.Query`` or ``sqlglot.exp.Values``).
+
+    Raises:
+        SQLRefusedError: ``rule`` is the first rule of `RULES` the SQL breaks.
+
+    """
+    if len(sql) > MAX_SQL_CHARS:
+        raise SQLRefusedError("too_long", f"the SQL is {len(sql)} characters, over {MAX_SQL_CHARS}")
+    try:
+        parsed = [tree for tree in sqlglot.parse(sql, read=dialect) if tree is not None]
+    except (SqlglotError, RecursionError) as error:
+        # sqlglot underlines the bad token with terminal escape codes: drop them.
+        detail = _ANSI_ESCAPE.sub("", str(error))
+        raise SQLRefusedError("parse_error", f"could not parse the SQL: {detail}") from error
+    if not parsed:
+        raise SQLRefusedError("parse_error", "the SQL contains no statement")
+    if len(parsed) > 1:
+        raise SQLRefusedError(
+            "single_statement", f"send exactly one statement, not {len(parsed)} (split at ';')"
+        )
+    tree = parsed[0]
+    _check_statement_kinds(tree, sql, dialect)
+    _check_functions(tree, sql, dialect)
+    _check_tables(tree, tables)
+    return tree
+
+
+def _check_statement_kinds(tree: exp.Expression, sql: str, dialect: str) -> None:
+    """Refuse writable CTEs, forbidden statements anywhere, and a non-query top level."""
+    for cte in tree.find_all(exp.CTE):
+        if not isinstance(cte.this, exp.Query | exp.Values):
+            raise SQLRefusedError(
+                "writable_cte",
+                f'CTE "{cte.alias}" runs {_kind(cte.this)}; CTEs may only contain SELECT queries',
+            )
+    for node in tree.walk():
+        if isinstance(node, _FORBIDDEN_NODES):
+            kind = _first_keyword(sql, dialect) if node is tree else _kind(node)
+            raise SQLRefusedError(
+                "select_only", f"only read-only SELECT queries are allowed, not {kind}"
+            )
+    if not isinstance(tree, exp.Query | exp.Values):
+        kind = _first_keyword(sql, dialect)
+        raise SQLRefusedError(
+            "select_only", f"only read-only SELECT queries are allowed, not {kind}"
+        )
+
+
+def _check_functions(tree: exp.Expression, sql: str, dialect: str) -> None:
+    """Refuse denied functions, found both in the tree and as ``name(`` in the raw tokens.
+
+    The token scan catches names sqlglot maps to other functions or parses in odd places.
+    """
+    names = [name for node in tree.find_all(exp.Func) for name in _function_names(node)]
+    tokens = Dialect.get_or_raise(dialect).tokenize(sql)
+    for token, following in zip(tokens, tokens[1:], strict=False):
+        if following.token_type == TokenType.L_PAREN and token.token_type != TokenType.STRING:
+            names.append(token.text.lower())
+    for name in names:
+        if _is_denied(name):
+            raise SQLRefusedError(
+                "denied_function",
+                f'function "{name}" is not allowed: it reads files or engine state; '
+                "query the known tables instead",
+            )
+
+
+def _check_tables(tree: exp.Expression, tables: Collection[str]) -> None:
+    """Refuse every table reference that is not a known table, a CTE or an allowed function."""
+    known = {name.lower() for name in tables}
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    listing = ", ".join(sorted(known)) or "(none)"
+    for table in tree.find_all(exp.Table):
+        if isinstance(table.this, exp.Func):
+            name = _function_names(table.this)[0]
+            if name not in ALLOWED_TABLE_FUNCTIONS:
+                raise SQLRefusedError(
+                    "table_function",
+                    f'table function "{name}" is not allowed; allowed: '
+                    f"{', '.join(sorted(ALLOWED_TABLE_FUNCTIONS))}",
+                )
+            continue
+        name = table.name
+        qualified = (
+            table.db.lower() in _DEFAULT_SCHEMAS and table.catalog.lower() in _DEFAULT_CATALOGS
+        )
+        if qualified and (name.lower() in known or (not table.db and name.lower() in ctes)):
+            continue
+        if _PATH_CHARACTERS & set(name):
+            raise SQLRefusedError(
+                "file_reference",
+                f'file reference "{name}" is not allowed; query the known tables: {listing}',
+            )
+        shown = ".".join(part for part in (table.catalog, table.db, name) if part)
+        raise SQLRefusedError("unknown_table", f'unknown table "{shown}"; known tables: {listing}')
+
+
+def _function_names(node: exp.Func) -> list[str]:
+    """Return the lower-case names a function node may run under (as written, canonical)."""
+    if isinstance(node, exp.Anonymous):
+        return [node.name.lower()]
+    return [node.sql_name().lower(), node.key.lower()]
+
+
+def _is_denied(name: str) -> bool:
+    """Whether a function name is on the denylist (exact names, prefixes, suffixes)."""
+    return (
+        name in DENIED_FUNCTIONS
+        or name.startswith(DENIED_PREFIXES)
+        or name.endswith(DENIED_SUFFIXES)
+    )
+
+
+def _kind(node: exp.Expression) -> str:
+    """Name a statement node for a message, e.g. ``DELETE``."""
+    return node.key.upper()
+
+
+def _first_keyword(sql: str, dialect: str) -> str:
+    """Return the statement's first token in capitals (``LOAD``, ``CHECKPOINT``...)."""
+    try:
+        tokens = Dialect.get_or_raise(dialect).tokenize(sql)
+    except SqlglotError:
+        return "this statement"
+    return tokens[0].text.upper() if tokens else "this statement"

@@ -1,0 +1,167 @@
+"""One chat turn: run the agent and translate its events into Plotwise's SSE events.
+
+Used by the ``/api/chat`` endpoint and by the CLI (``ask``, ``eval``), so the browser, the
+terminal and the evaluation all see the same turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from uuid import uuid4
+
+from pydantic import BaseModel
+from pydantic_ai.exceptions import UnexpectedModelBehavior, UsageLimitExceeded
+from pydantic_ai.messages import (
+    FunctionToolCallEvent,
+    FunctionToolResultEvent,
+    PartDeltaEvent,
+    PartStartEvent,
+    TextPart,
+    TextPartDelta,
+)
+from pydantic_ai.run import AgentRunResultEvent
+
+from plotwise.api.events import (
+    ArtifactEvent,
+    DataEvent,
+    DoneEvent,
+    ErrorEvent,
+    MetaEvent,
+    StageEvent,
+    TextEvent,
+    ToolCallEvent,
+    ToolResultEvent,
+    Usage,
+)
+from plotwise.artifact.extract import find_component
+from plotwise.errors import ModelError, PlotwiseError, TurnTimeoutError
+from plotwise.services import Services
+from plotwise.sql.runner import QueryResult
+
+log = logging.getLogger(__name__)
+
+
+class _TurnState:
+    """What the translation has seen so far in one turn."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.scanned = 0
+        self.query_id: str | None = None
+        self.stage = "thinking"
+        self.artifacts = 0
+
+
+async def run_turn(
+    services: Services, message: str, conversation_id: str | None = None
+) -> AsyncIterator[BaseModel]:
+    """Run one turn and yield its events (see ``docs/protocol.md``), ending in done or error.
+
+    Args:
+        services: The running Plotwise.
+        message: The analyst's question.
+        conversation_id: Continue this conversation (its history is sent to the model); None
+            starts a new one.
+
+    Yields:
+        Event models from `plotwise.api.events`. Failures are yielded as one `ErrorEvent`, never
+        raised; cancellation (client gone) propagates and stops the agent and its query.
+    """
+    conversation_id = conversation_id or uuid4().hex
+    turn_id = uuid4().hex
+    started = time.perf_counter()
+    state = _TurnState()
+    yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=services.model_name)
+    yield StageEvent(stage="thinking", message="Reading the question…")
+    try:
+        history = await services.conversations.history(conversation_id)
+        async with asyncio.timeout(services.settings.turn_timeout_s):
+            async with services.agent.run_stream_events(
+                message, message_history=history, deps=services.deps(), model=services.model()
+            ) as run:
+                async for event in run:
+                    if isinstance(event, AgentRunResultEvent):
+                        await services.conversations.save(conversation_id,
+                                                          event.result.all_messages())
+                        usage = event.result.usage
+                        yield DoneEvent(
+                            usage=Usage(input_tokens=usage.input_tokens,
+                                        output_tokens=usage.output_tokens,
+                                        requests=usage.requests, tool_calls=usage.tool_calls),
+                            elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
+                        )
+                        return
+                    for out in _translate(event, state):
+                        yield out
+    except TimeoutError:
+        err = TurnTimeoutError(
+            f"the turn took longer than {services.settings.turn_timeout_s:g} s and was stopped"
+        )
+        yield ErrorEvent(**err.to_body(stage=state.stage, trace_id=turn_id).model_dump())
+    except PlotwiseError as exc:
+        yield ErrorEvent(**exc.to_body(stage=state.stage, trace_id=turn_id).model_dump())
+    except (UnexpectedModelBehavior, UsageLimitExceeded) as exc:
+        err = ModelError(f"the model failed: {exc}")
+        yield ErrorEvent(**err.to_body(stage=state.stage, trace_id=turn_id).model_dump())
+    except Exception as exc:  # noqa: BLE001 - any failure must end the stream as an error event
+        log.exception("turn %s failed", turn_id)
+        err = PlotwiseError(f"internal error ({type(exc).__name__}); see the server log")
+        yield ErrorEvent(**err.to_body(stage=state.stage, trace_id=turn_id).model_dump())
+
+
+def _translate(event: object, state: _TurnState) -> list[BaseModel]:
+    """Map one agent event to zero or more Plotwise events."""
+    if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart):
+        return _text(event.part.content, state)
+    if isinstance(event, PartDeltaEvent) and isinstance(event.delta, TextPartDelta):
+        return _text(event.delta.content_delta, state)
+    if isinstance(event, FunctionToolCallEvent):
+        state.stage = "query"
+        part = event.part
+        return [
+            StageEvent(stage="query", message=f"Running {part.tool_name}…"),
+            ToolCallEvent(tool_call_id=part.tool_call_id, tool=part.tool_name,
+                          args=part.args_as_dict()),
+        ]
+    if isinstance(event, FunctionToolResultEvent):
+        return _tool_result(event, state)
+    return []
+
+
+def _text(delta: str, state: _TurnState) -> list[BaseModel]:
+    if not delta:
+        return []
+    out: list[BaseModel] = []
+    if state.stage != "answer":
+        state.stage = "answer"
+        out.append(StageEvent(stage="answer", message="Writing the answer…"))
+    state.text += delta
+    out.append(TextEvent(delta=delta))
+    block = find_component(state.text, state.scanned)
+    if block is not None:
+        state.scanned = block.end
+        state.artifacts += 1
+        out.append(StageEvent(stage="artifact", message="Rendering the artifact…"))
+        out.append(ArtifactEvent(artifact_id=f"a{state.artifacts}", code=block.code,
+                                 language=block.language, query_id=state.query_id))
+    return out
+
+
+def _tool_result(event: FunctionToolResultEvent, state: _TurnState) -> list[BaseModel]:
+    part = event.part
+    if part.outcome != "success":
+        return [ToolResultEvent(tool_call_id=part.tool_call_id, tool=part.tool_name, ok=False,
+                                error=part.model_response_str())]
+    result = part.metadata
+    if not isinstance(result, QueryResult):
+        return [ToolResultEvent(tool_call_id=part.tool_call_id, tool=part.tool_name, ok=True)]
+    state.query_id = result.query_id
+    return [
+        ToolResultEvent(tool_call_id=part.tool_call_id, tool=part.tool_name, ok=True,
+                        row_count=result.row_count, truncated=result.truncated,
+                        elapsed_ms=result.elapsed_ms),
+        DataEvent(**result.model_dump()),
+    ]

@@ -1,0 +1,81 @@
+"""End to end in Debian's Chromium: type a question, see a streamed answer and a live chart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
+
+from plotwise.app import create_app
+from support.live_server import live_server
+
+pytestmark = pytest.mark.browser
+
+RENDER_TIMEOUT_MS = 30_000
+
+
+def ask(page: Page, url: str, question: str) -> None:
+    page.goto(url)
+    page.get_by_test_id("chat-input").fill(question)
+    page.get_by_test_id("chat-send").click()
+
+
+def test_flights_by_carrier_renders_sixteen_bars(page: Page, app_url: str):
+    ask(page, app_url, "Number of flights by carrier")
+    host = page.locator('[data-testid="artifact"][data-state="rendered"]')
+    expect(host).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    frame_element = page.get_by_test_id("artifact-frame")
+    assert frame_element.get_attribute("sandbox") == "allow-scripts"
+    bars = page.frame_locator('[data-testid="artifact-frame"]').locator(".recharts-bar-rectangle")
+    expect(bars).to_have_count(16)
+    answer = page.locator('[data-testid="message"][data-role="assistant"]').last
+    expect(answer).to_contain_text("UA")
+    expect(answer).to_contain_text("SELECT")
+    expect(page.get_by_test_id("artifact-code")).to_contain_text("export default function")
+
+
+def test_keyboard_enter_sends_the_question(page: Page, app_url: str):
+    page.goto(app_url)
+    page.get_by_test_id("chat-input").fill("Monthly number of flights")
+    page.get_by_test_id("chat-input").press("Enter")
+    expect(page.locator('[data-testid="artifact"][data-state="rendered"]')).to_be_visible(
+        timeout=RENDER_TIMEOUT_MS)
+    line = page.frame_locator('[data-testid="artifact-frame"]').locator(".recharts-line")
+    expect(line).to_have_count(1)
+
+
+def component_model(code: str) -> FunctionModel:
+    """A model that queries the data, then answers with ``code`` as its component."""
+
+    async def stream(messages, info: AgentInfo):
+        if len(messages) == 1:
+            yield {0: DeltaToolCall(name="run_sql",
+                                    json_args=json.dumps({"sql": "SELECT carrier FROM airlines"}),
+                                    tool_call_id="call_1")}
+        else:
+            yield f"Here it is.\n\n```tsx\n{code}\n```\n"
+
+    return FunctionModel(stream_function=stream, model_name="component-test")
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("export default function Broken({ data ) {\n  return <div>;\n}", "line"),
+        ('export default function Leaky() {\n  fetch("/api/config");\n  return <div/>;\n}',
+         "fetch"),
+        ('import fs from "fs";\nexport default function A() { return <div/>; }', "fs"),
+        ("export default function Boom() {\n  throw new Error('kaboom');\n}", "kaboom"),
+    ],
+    ids=["compile-error", "forbidden-fetch", "forbidden-import", "render-error"],
+)
+def test_bad_components_show_the_error_state(page: Page, e2e_settings, code, message):
+    with live_server(create_app(e2e_settings, model=component_model(code))) as url:
+        ask(page, url, "show me")
+        host = page.locator('[data-testid="artifact"][data-state="error"]')
+        expect(host).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+        error = page.get_by_test_id("artifact-error")
+        expect(error).to_contain_text(message)
+        expect(page.get_by_test_id("artifact-retry")).to_be_visible()

@@ -1,0 +1,94 @@
+from pathlib import Path
+
+import pytest
+
+from plotwise.local.lexicon import Lexicon
+from plotwise.local.planner import PlanningError, plan_question
+from plotwise.semantic.definition import load_definition
+from plotwise.settings import PROJECT_ROOT
+
+VALUES = {
+    ("flights", "origin"): ["JFK", "LGA", "EWR"],
+    ("flights", "dest"): ["LAX", "ATL", "BOS"],
+    ("flights", "carrier"): ["UA", "AA", "9E"],
+    ("weather", "origin"): ["JFK", "LGA", "EWR"],
+}
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    definition = load_definition(PROJECT_ROOT / "fixtures" / "datasets" / "nycflights13.yaml")
+    return Lexicon.build(definition, VALUES)
+
+
+def shape(plan):
+    measure = plan.measure
+    return {
+        "table": plan.table,
+        "agg": measure.agg if measure else None,
+        "of": measure.ref.name if measure and measure.ref else None,
+        "by": [d.name for d in plan.dimensions],
+        "where": sorted((f.ref.name, f.op, f.value) for f in plan.filters),
+        "limit": plan.limit,
+        "desc": plan.descending,
+        "joins": sorted(plan.joins),
+    }
+
+
+CASES = [
+    ("Number of flights by carrier",
+     {"table": "flights", "agg": "count", "by": ["carrier"], "where": [], "limit": None}),
+    ("Average departure delay by month",
+     {"agg": "avg", "of": "dep_delay", "by": ["month"]}),
+    ("Average arrival delay by carrier",
+     {"agg": "avg", "of": "arr_delay", "by": ["carrier"]}),
+    ("Average temperature by month", {"table": "weather", "agg": "avg", "of": "temp"}),
+    ("Number of planes by manufacturer", {"table": "planes", "agg": "count", "by": ["manufacturer"]}),
+    ("How many distinct destinations are served from each origin?",
+     {"agg": "count_distinct", "of": "dest", "by": ["origin"], "where": []}),
+    ("Number of flights from JFK by month",
+     {"by": ["month"], "where": [("origin", "=", "JFK")]}),
+    ("How many flights went to LAX?", {"by": [], "where": [("dest", "=", "LAX")]}),
+    ("Which carrier flew the most flights in July?",
+     {"by": ["carrier"], "where": [("month", "=", 7)], "limit": 1, "desc": True}),
+    ("Top 3 carriers by total distance",
+     {"agg": "sum", "of": "distance", "by": ["carrier"], "limit": 3}),
+    ("Number of flights longer than 2000 miles by carrier",
+     {"by": ["carrier"], "where": [("distance", ">", 2000)]}),
+    ("Number of flights delayed more than 60 minutes by month",
+     {"by": ["month"], "where": [("dep_delay", ">", 60)]}),
+    ("Average distance by carrier, lowest first", {"desc": False, "limit": None}),
+    ("Number of flights by airline name", {"by": ["name"], "joins": ["airlines"]}),
+    ("What is the maximum departure delay?", {"agg": "max", "of": "dep_delay", "by": []}),
+    ("Flights per hour of the day", {"agg": "count", "by": ["hour"]}),
+    ("Weekly number of flights", {"by": ["week"]}),
+    ("Median departure delay by carrier", {"agg": "median", "of": "dep_delay"}),
+    ("Average seats by engine type", {"table": "planes", "of": "seats", "by": ["engine"]}),
+    ("Show the airlines", {"table": "airlines", "agg": None, "by": []}),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_plan_reads_the_question(lexicon, question, expected):
+    got = shape(plan_question(question, lexicon))
+    assert {k: got[k] for k in expected} == expected
+
+
+@pytest.mark.parametrize("question", ["Tell me a joke", "hello", "What is the meaning of life?"])
+def test_unreadable_questions_are_refused_plainly(lexicon, question):
+    with pytest.raises(PlanningError, match="could not match"):
+        plan_question(question, lexicon)
+
+
+def test_join_plans_qualify_columns(lexicon):
+    sql = plan_question("Number of flights by airline name", lexicon).to_sql()
+    assert "JOIN airlines" in sql and "flights.carrier = airlines.carrier" in sql
+
+
+def test_filter_values_are_quoted_literals(lexicon):
+    sql = plan_question("How many flights went to LAX?", lexicon).to_sql()
+    assert "dest = 'LAX'" in sql
+
+
+def test_definition_path_is_the_bundled_one():
+    assert Path(PROJECT_ROOT / "fixtures" / "datasets" / "nycflights13.yaml").is_file()
