@@ -32,7 +32,8 @@ SANDBOX_CSP = (
 """CSP of the artifact sandbox: no network, no forms; ``unsafe-eval`` for react-runner."""
 
 _NOT_BUILT = """<!doctype html><title>Plotwise</title><h1>Plotwise</h1>
-<p>The frontend is not built. Run <code>make run</code> (or <code>npm ci && npm run build</code>).</p>
+<p>The frontend is not built. Run <code>make run</code>
+(or <code>npm ci && npm run build</code>).</p>
 <p>The API is up: <a href="/api/config">/api/config</a>.</p>"""
 
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
 
     Returns:
         An app whose lifespan opens the data and the agent, and closes them on shutdown.
+
     """
     settings = settings or Settings()
 
@@ -83,9 +85,11 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     if (settings.frontend_dist / "index.html").exists():
         _mount_static(app, "/", settings.frontend_dist)
     else:
+
         @app.get("/", response_class=HTMLResponse)
         async def not_built() -> str:
             return _NOT_BUILT
+
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlotwiseError as exc:
         print(f"plotwise: error: {exc.message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) left early: not an error; silence the flush at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,8 +57,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = Settings()
     app = create_app(settings)
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
-                log_level="info")
+    uvicorn.run(
+        app, host=args.host or settings.host, port=args.port or settings.port, log_level="info"
+    )
     return 0
 
 
@@ -68,12 +74,21 @@ def _ask(args: argparse.Namespace) -> int:
     finally:
         services.close()
     if args.format == "json":
-        print(json.dumps({
-            "answer": outcome.answer, "sql": outcome.sql,
-            "columns": [c.name for c in outcome.columns], "rows": outcome.rows,
-            "row_count": outcome.row_count, "truncated": outcome.truncated, "code": outcome.code,
-            **({"error": outcome.error.model_dump()} if outcome.error else {}),
-        }, default=str))
+        print(
+            json.dumps(
+                {
+                    "answer": outcome.answer,
+                    "sql": outcome.sql,
+                    "columns": [c.name for c in outcome.columns],
+                    "rows": outcome.rows,
+                    "row_count": outcome.row_count,
+                    "truncated": outcome.truncated,
+                    "code": outcome.code,
+                    **({"error": outcome.error.model_dump()} if outcome.error else {}),
+                },
+                default=str,
+            )
+        )
     else:
         _print_text(outcome)
     return 1 if outcome.error else 0

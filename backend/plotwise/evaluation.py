@@ -54,6 +54,7 @@ def read_questions(path: Path) -> Iterator[EvalQuestion]:
 
     Raises:
         BadRequestError: A line is not JSON or lacks ``id``/``question``; names the line number.
+
     """
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -69,8 +70,11 @@ async def evaluate(services: Services, question: EvalQuestion) -> EvalRecord:
     """Run one question through a full turn and score it against its gold SQL if any."""
     outcome = await collect(run_turn(services, question.question))
     record = EvalRecord(
-        id=question.id, question=question.question, sql=outcome.sql,
-        columns=[c.name for c in outcome.columns], rows=outcome.rows,
+        id=question.id,
+        question=question.question,
+        sql=outcome.sql,
+        columns=[c.name for c in outcome.columns],
+        rows=outcome.rows,
         error=outcome.error.message if outcome.error else None,
     )
     if question.gold_sql is not None:
@@ -79,8 +83,12 @@ async def evaluate(services: Services, question: EvalQuestion) -> EvalRecord:
             record.error = record.error or "the turn ran no successful query"
         else:
             try:
-                gold = await run_query(services.catalog, question.gold_sql, max_rows=GOLD_ROW_CAP,
-                                       timeout_s=services.settings.query_timeout_s)
+                gold = await run_query(
+                    services.catalog,
+                    question.gold_sql,
+                    max_rows=GOLD_ROW_CAP,
+                    timeout_s=services.settings.query_timeout_s,
+                )
             except PlotwiseError as exc:
                 raise BadRequestError(f"gold SQL of {question.id} failed: {exc.message}") from exc
             record.correct = results_match(gold.rows, outcome.rows)
@@ -93,6 +101,7 @@ def results_match(gold: list[list[Any]], predicted: list[list[Any]]) -> bool:
     Returns:
         True when some choice of distinct predicted columns, one per gold column, makes the
         predicted rows equal the gold rows as a multiset after rounding numbers to 2 decimals.
+
     """
     if len(gold) != len(predicted):
         return False
@@ -108,8 +117,10 @@ def results_match(gold: list[list[Any]], predicted: list[list[Any]]) -> bool:
     candidates = [[j for j in range(n_pred) if pred_cols[j] == gold_cols[i]] for i in range(n_gold)]
     target = Counter(tuple(row) for row in gold_norm)
     for choice in itertools.product(*candidates):
-        if len(set(choice)) == n_gold and \
-                Counter(tuple(row[j] for j in choice) for row in pred_norm) == target:
+        if (
+            len(set(choice)) == n_gold
+            and Counter(tuple(row[j] for j in choice) for row in pred_norm) == target
+        ):
             return True
     return False
 

@@ -6,7 +6,14 @@ from collections.abc import AsyncIterator
 
 from pydantic import BaseModel, JsonValue
 
-from plotwise.api.events import ArtifactEvent, ColumnSchema, DataEvent, DoneEvent, ErrorEvent, TextEvent
+from plotwise.api.events import (
+    ArtifactEvent,
+    ColumnSchema,
+    DataEvent,
+    DoneEvent,
+    ErrorEvent,
+    TextEvent,
+)
 from plotwise.errors import ErrorBody
 
 

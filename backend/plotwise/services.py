@@ -41,6 +41,7 @@ class Services:
 
         Raises:
             DatasetError: The data or its definition cannot be loaded.
+
         """
         definitions = load_definitions(settings.datasets_dir)
         if not definitions:
@@ -49,8 +50,9 @@ class Services:
         catalog = Catalog.open(settings)
         try:
             lexicon = Lexicon.build(definition, _value_index(catalog, definition))
-            instructions = render_instructions(settings.prompts_dir, definition,
-                                               max_rows=settings.max_rows)
+            instructions = render_instructions(
+                settings.prompts_dir, definition, max_rows=settings.max_rows
+            )
         except Exception:
             catalog.close()
             raise
@@ -79,7 +81,9 @@ class Services:
         self.catalog.close()
 
 
-def _value_index(catalog: Catalog, definition: DatasetDefinition) -> dict[tuple[str, str], list[str]]:
+def _value_index(
+    catalog: Catalog, definition: DatasetDefinition
+) -> dict[tuple[str, str], list[str]]:
     """Distinct values of the small text dimensions, for reading filters such as "from JFK"."""
     index: dict[tuple[str, str], list[str]] = {}
     cursor = catalog.cursor()

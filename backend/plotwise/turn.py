@@ -69,6 +69,7 @@ async def run_turn(
     Yields:
         Event models from `plotwise.api.events`. Failures are yielded as one `ErrorEvent`, never
         raised; cancellation (client gone) propagates and stops the agent and its query.
+
     """
     conversation_id = conversation_id or uuid4().hex
     turn_id = uuid4().hex
@@ -84,13 +85,17 @@ async def run_turn(
             ) as run:
                 async for event in run:
                     if isinstance(event, AgentRunResultEvent):
-                        await services.conversations.save(conversation_id,
-                                                          event.result.all_messages())
+                        await services.conversations.save(
+                            conversation_id, event.result.all_messages()
+                        )
                         usage = event.result.usage
                         yield DoneEvent(
-                            usage=Usage(input_tokens=usage.input_tokens,
-                                        output_tokens=usage.output_tokens,
-                                        requests=usage.requests, tool_calls=usage.tool_calls),
+                            usage=Usage(
+                                input_tokens=usage.input_tokens,
+                                output_tokens=usage.output_tokens,
+                                requests=usage.requests,
+                                tool_calls=usage.tool_calls,
+                            ),
                             elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
                         )
                         return
@@ -123,8 +128,9 @@ def _translate(event: object, state: _TurnState) -> list[BaseModel]:
         part = event.part
         return [
             StageEvent(stage="query", message=f"Running {part.tool_name}…"),
-            ToolCallEvent(tool_call_id=part.tool_call_id, tool=part.tool_name,
-                          args=part.args_as_dict()),
+            ToolCallEvent(
+                tool_call_id=part.tool_call_id, tool=part.tool_name, args=part.args_as_dict()
+            ),
         ]
     if isinstance(event, FunctionToolResultEvent):
         return _tool_result(event, state)
@@ -145,23 +151,40 @@ def _text(delta: str, state: _TurnState) -> list[BaseModel]:
         state.scanned = block.end
         state.artifacts += 1
         out.append(StageEvent(stage="artifact", message="Rendering the artifact…"))
-        out.append(ArtifactEvent(artifact_id=f"a{state.artifacts}", code=block.code,
-                                 language=block.language, query_id=state.query_id))
+        out.append(
+            ArtifactEvent(
+                artifact_id=f"a{state.artifacts}",
+                code=block.code,
+                language=block.language,
+                query_id=state.query_id,
+            )
+        )
     return out
 
 
 def _tool_result(event: FunctionToolResultEvent, state: _TurnState) -> list[BaseModel]:
     part = event.part
     if part.outcome != "success":
-        return [ToolResultEvent(tool_call_id=part.tool_call_id, tool=part.tool_name, ok=False,
-                                error=part.model_response_str())]
+        return [
+            ToolResultEvent(
+                tool_call_id=part.tool_call_id,
+                tool=part.tool_name,
+                ok=False,
+                error=part.model_response_str(),
+            )
+        ]
     result = part.metadata
     if not isinstance(result, QueryResult):
         return [ToolResultEvent(tool_call_id=part.tool_call_id, tool=part.tool_name, ok=True)]
     state.query_id = result.query_id
     return [
-        ToolResultEvent(tool_call_id=part.tool_call_id, tool=part.tool_name, ok=True,
-                        row_count=result.row_count, truncated=result.truncated,
-                        elapsed_ms=result.elapsed_ms),
+        ToolResultEvent(
+            tool_call_id=part.tool_call_id,
+            tool=part.tool_name,
+            ok=True,
+            row_count=result.row_count,
+            truncated=result.truncated,
+            elapsed_ms=result.elapsed_ms,
+        ),
         DataEvent(**result.model_dump()),
     ]

@@ -41,7 +41,8 @@ def test_keyboard_enter_sends_the_question(page: Page, app_url: str):
     page.get_by_test_id("chat-input").fill("Monthly number of flights")
     page.get_by_test_id("chat-input").press("Enter")
     expect(page.locator('[data-testid="artifact"][data-state="rendered"]')).to_be_visible(
-        timeout=RENDER_TIMEOUT_MS)
+        timeout=RENDER_TIMEOUT_MS
+    )
     line = page.frame_locator('[data-testid="artifact-frame"]').locator(".recharts-line")
     expect(line).to_have_count(1)
 
@@ -51,9 +52,13 @@ def component_model(code: str) -> FunctionModel:
 
     async def stream(messages, info: AgentInfo):
         if len(messages) == 1:
-            yield {0: DeltaToolCall(name="run_sql",
-                                    json_args=json.dumps({"sql": "SELECT carrier FROM airlines"}),
-                                    tool_call_id="call_1")}
+            yield {
+                0: DeltaToolCall(
+                    name="run_sql",
+                    json_args=json.dumps({"sql": "SELECT carrier FROM airlines"}),
+                    tool_call_id="call_1",
+                )
+            }
         else:
             yield f"Here it is.\n\n```tsx\n{code}\n```\n"
 
@@ -64,8 +69,10 @@ def component_model(code: str) -> FunctionModel:
     ("code", "message"),
     [
         ("export default function Broken({ data ) {\n  return <div>;\n}", "line"),
-        ('export default function Leaky() {\n  fetch("/api/config");\n  return <div/>;\n}',
-         "fetch"),
+        (
+            'export default function Leaky() {\n  fetch("/api/config");\n  return <div/>;\n}',
+            "fetch",
+        ),
         ('import fs from "fs";\nexport default function A() { return <div/>; }', "fs"),
         ("export default function Boom() {\n  throw new Error('kaboom');\n}", "kaboom"),
     ],

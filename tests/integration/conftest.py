@@ -31,7 +31,9 @@ def local_server(app_settings: Settings) -> Iterator[str]:
 def server_with(app_settings: Settings) -> Callable[..., AbstractContextManager[str]]:
     """Start a real server with a given model and/or settings overrides."""
 
-    def start(model_override: Model | None = None, **overrides: object) -> AbstractContextManager[str]:
+    def start(
+        model_override: Model | None = None, **overrides: object
+    ) -> AbstractContextManager[str]:
         settings = app_settings.model_copy(update=overrides)
         return live_server(create_app(settings, model=model_override))
 

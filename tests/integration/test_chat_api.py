@@ -12,7 +12,9 @@ from pydantic_ai.models.test import TestModel
 
 from support.sse import chat
 
-COMPONENT = "```tsx\nexport default function A({ data }) {\n  return <div>{data.length}</div>;\n}\n```\n"
+COMPONENT = (
+    "```tsx\nexport default function A({ data }) {\n  return <div>{data.length}</div>;\n}\n```\n"
+)
 
 
 def types(events):
@@ -63,8 +65,13 @@ def scripted(steps):
         seen.append(list(messages))
         step = steps[min(len(seen) - 1, len(steps) - 1)]
         if isinstance(step, tuple):
-            yield {0: DeltaToolCall(name="run_sql", json_args=json.dumps({"sql": step[1]}),
-                                    tool_call_id=f"call_{len(seen)}")}
+            yield {
+                0: DeltaToolCall(
+                    name="run_sql",
+                    json_args=json.dumps({"sql": step[1]}),
+                    tool_call_id=f"call_{len(seen)}",
+                )
+            }
         elif isinstance(step, Exception):
             yield "partial answer "
             raise step
@@ -76,9 +83,13 @@ def scripted(steps):
 
 
 def test_bad_sql_is_sent_back_to_the_model_which_repairs_it(server_with):
-    model, seen = scripted([("sql", "SELECT nope FROM flights"),
-                            ("sql", "SELECT count(*) AS n FROM flights"),
-                            "There are many flights.\n\n" + COMPONENT])
+    model, seen = scripted(
+        [
+            ("sql", "SELECT nope FROM flights"),
+            ("sql", "SELECT count(*) AS n FROM flights"),
+            "There are many flights.\n\n" + COMPONENT,
+        ]
+    )
     with server_with(model) as url:
         events = chat(url, "how many flights?")
     results = [e.data for e in events if e.event == "tool_result"]
@@ -95,8 +106,11 @@ def test_bad_sql_is_sent_back_to_the_model_which_repairs_it(server_with):
 
 @pytest.mark.parametrize(
     ("sql", "rule"),
-    [("DROP VIEW flights", "select_only"), ("SELECT 1; SELECT 2", "single_statement"),
-     ("SELECT * FROM read_csv('/etc/passwd')", "denied_function")],
+    [
+        ("DROP VIEW flights", "select_only"),
+        ("SELECT 1; SELECT 2", "single_statement"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "denied_function"),
+    ],
 )
 def test_refused_sql_reaches_the_model_with_the_rule(server_with, sql, rule):
     model, _ = scripted([("sql", sql), "I cannot do that."])
@@ -115,8 +129,13 @@ def test_follow_up_turn_sends_the_history(server_with):
         conversation = first[0].data["conversation_id"]
         second = chat(url, "second question", conversation_id=conversation)
     assert second[0].data["conversation_id"] == conversation
-    prompts = [p.content for m in seen[-1] if isinstance(m, ModelRequest) for p in m.parts
-               if getattr(p, "part_kind", "") == "user-prompt"]
+    prompts = [
+        p.content
+        for m in seen[-1]
+        if isinstance(m, ModelRequest)
+        for p in m.parts
+        if getattr(p, "part_kind", "") == "user-prompt"
+    ]
     assert prompts == ["first question", "second question"]
 
 
@@ -152,8 +171,12 @@ def test_missing_provider_key_fails_the_turn_not_the_server(server_with, monkeyp
 
 @pytest.mark.parametrize(
     ("body", "problem"),
-    [({"message": "   "}, "message"), ({}, "message"), ({"message": "x" * 5000}, "message"),
-     ({"message": "hi", "conversation_id": "../etc"}, "conversation_id")],
+    [
+        ({"message": "   "}, "message"),
+        ({}, "message"),
+        ({"message": "x" * 5000}, "message"),
+        ({"message": "hi", "conversation_id": "../etc"}, "conversation_id"),
+    ],
 )
 def test_bad_requests_get_the_one_error_shape(local_server, body, problem):
     response = httpx.post(f"{local_server}/api/chat", json=body)

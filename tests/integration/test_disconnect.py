@@ -34,8 +34,11 @@ def test_disconnect_interrupts_the_query(server_with, monkeypatch):
     monkeypatch.setattr(runner, "_fetch", spy)
 
     async def stream(messages, info: AgentInfo):
-        yield {0: DeltaToolCall(name="run_sql", json_args=json.dumps({"sql": LONG_QUERY}),
-                                tool_call_id="call_long")}
+        yield {
+            0: DeltaToolCall(
+                name="run_sql", json_args=json.dumps({"sql": LONG_QUERY}), tool_call_id="call_long"
+            )
+        }
 
     model = FunctionModel(stream_function=stream, model_name="slow")
     with server_with(model, query_timeout_s=600) as url:

@@ -38,8 +38,9 @@ def parse_lines(lines: Iterator[str]) -> Iterator[Event]:
                 data.append(value)
 
 
-def chat(base_url: str, message: str, conversation_id: str | None = None,
-         timeout: float = 60) -> list[Event]:
+def chat(
+    base_url: str, message: str, conversation_id: str | None = None, timeout: float = 60
+) -> list[Event]:
     """POST one chat turn and return all its events."""
     body: dict[str, Any] = {"message": message}
     if conversation_id:

@@ -31,13 +31,23 @@ def test_multiline_markdown_stays_one_data_line():
 @pytest.mark.parametrize(
     "event",
     [
-        DataEvent(query_id="q1", sql="SELECT 1", columns=[ColumnSchema(name="x", type="INTEGER")],
-                  rows=[[1], [None]], row_count=2, truncated=False, elapsed_ms=1.5,
-                  fetched_at=datetime(2026, 1, 1, tzinfo=UTC), data_version="abc"),
-        ArtifactEvent(artifact_id="a1", code="export default function A() {}", language="tsx",
-                      query_id=None),
-        ErrorEvent(code="sql_refused", message="no", stage="query", recoverable=False,
-                   trace_id="t"),
+        DataEvent(
+            query_id="q1",
+            sql="SELECT 1",
+            columns=[ColumnSchema(name="x", type="INTEGER")],
+            rows=[[1], [None]],
+            row_count=2,
+            truncated=False,
+            elapsed_ms=1.5,
+            fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
+            data_version="abc",
+        ),
+        ArtifactEvent(
+            artifact_id="a1", code="export default function A() {}", language="tsx", query_id=None
+        ),
+        ErrorEvent(
+            code="sql_refused", message="no", stage="query", recoverable=False, trace_id="t"
+        ),
     ],
 )
 def test_events_round_trip_through_their_wire_form(event):

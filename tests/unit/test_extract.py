@@ -2,7 +2,7 @@ import pytest
 
 from plotwise.artifact.extract import find_component
 
-CODE = 'export default function A() {\n  return <div>hi</div>;\n}\n'
+CODE = "export default function A() {\n  return <div>hi</div>;\n}\n"
 
 
 def test_complete_block_is_found_with_its_language():

@@ -36,27 +36,39 @@ def shape(plan):
 
 
 CASES = [
-    ("Number of flights by carrier",
-     {"table": "flights", "agg": "count", "by": ["carrier"], "where": [], "limit": None}),
-    ("Average departure delay by month",
-     {"agg": "avg", "of": "dep_delay", "by": ["month"]}),
-    ("Average arrival delay by carrier",
-     {"agg": "avg", "of": "arr_delay", "by": ["carrier"]}),
+    (
+        "Number of flights by carrier",
+        {"table": "flights", "agg": "count", "by": ["carrier"], "where": [], "limit": None},
+    ),
+    ("Average departure delay by month", {"agg": "avg", "of": "dep_delay", "by": ["month"]}),
+    ("Average arrival delay by carrier", {"agg": "avg", "of": "arr_delay", "by": ["carrier"]}),
     ("Average temperature by month", {"table": "weather", "agg": "avg", "of": "temp"}),
-    ("Number of planes by manufacturer", {"table": "planes", "agg": "count", "by": ["manufacturer"]}),
-    ("How many distinct destinations are served from each origin?",
-     {"agg": "count_distinct", "of": "dest", "by": ["origin"], "where": []}),
-    ("Number of flights from JFK by month",
-     {"by": ["month"], "where": [("origin", "=", "JFK")]}),
+    (
+        "Number of planes by manufacturer",
+        {"table": "planes", "agg": "count", "by": ["manufacturer"]},
+    ),
+    (
+        "How many distinct destinations are served from each origin?",
+        {"agg": "count_distinct", "of": "dest", "by": ["origin"], "where": []},
+    ),
+    ("Number of flights from JFK by month", {"by": ["month"], "where": [("origin", "=", "JFK")]}),
     ("How many flights went to LAX?", {"by": [], "where": [("dest", "=", "LAX")]}),
-    ("Which carrier flew the most flights in July?",
-     {"by": ["carrier"], "where": [("month", "=", 7)], "limit": 1, "desc": True}),
-    ("Top 3 carriers by total distance",
-     {"agg": "sum", "of": "distance", "by": ["carrier"], "limit": 3}),
-    ("Number of flights longer than 2000 miles by carrier",
-     {"by": ["carrier"], "where": [("distance", ">", 2000)]}),
-    ("Number of flights delayed more than 60 minutes by month",
-     {"by": ["month"], "where": [("dep_delay", ">", 60)]}),
+    (
+        "Which carrier flew the most flights in July?",
+        {"by": ["carrier"], "where": [("month", "=", 7)], "limit": 1, "desc": True},
+    ),
+    (
+        "Top 3 carriers by total distance",
+        {"agg": "sum", "of": "distance", "by": ["carrier"], "limit": 3},
+    ),
+    (
+        "Number of flights longer than 2000 miles by carrier",
+        {"by": ["carrier"], "where": [("distance", ">", 2000)]},
+    ),
+    (
+        "Number of flights delayed more than 60 minutes by month",
+        {"by": ["month"], "where": [("dep_delay", ">", 60)]},
+    ),
     ("Average distance by carrier, lowest first", {"desc": False, "limit": None}),
     ("Number of flights by airline name", {"by": ["name"], "joins": ["airlines"]}),
     ("What is the maximum departure delay?", {"agg": "max", "of": "dep_delay", "by": []}),

@@ -17,6 +17,7 @@ def build_agent(instructions: str, *, retries: int) -> Agent[TurnDeps, str]:
     Args:
         instructions: The rendered system prompt (see `plotwise.agent.prompts`).
         retries: How often the model may repair a failing tool call per turn.
+
     """
     return Agent(
         deps_type=TurnDeps,

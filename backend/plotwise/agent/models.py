@@ -24,6 +24,7 @@ def build_model(settings: Settings, lexicon: Lexicon) -> Model:
     Raises:
         ModelConfigError: Unknown provider, a missing base URL, or a provider key missing from the
             environment (``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY``).
+
     """
     name = settings.model.strip()
     if name == "local":
@@ -47,6 +48,7 @@ def _openai_compatible(model_name: str, settings: Settings) -> Model:
 
     if not settings.llm_base_url:
         raise ModelConfigError("openai-compatible models need PLOTWISE_LLM_BASE_URL")
-    provider = OpenAIProvider(base_url=settings.llm_base_url,
-                              api_key=settings.llm_api_key or "not-needed")
+    provider = OpenAIProvider(
+        base_url=settings.llm_base_url, api_key=settings.llm_api_key or "not-needed"
+    )
     return OpenAIChatModel(model_name, provider=provider)

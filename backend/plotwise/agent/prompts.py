@@ -13,6 +13,7 @@ def render_instructions(prompts_dir: Path, definition: DatasetDefinition, *, max
 
     Raises:
         DatasetError: A prompt file is missing.
+
     """
     try:
         system = (prompts_dir / "system.md").read_text(encoding="utf-8")

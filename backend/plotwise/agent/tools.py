@@ -27,6 +27,7 @@ async def run_sql(ctx: RunContext[TurnDeps], sql: str) -> ToolReturn:
     Returns:
         The columns with their types, the first rows, the total row count and whether the row cap
         cut the result.
+
     """
     settings = ctx.deps.settings
     try:
@@ -58,6 +59,7 @@ async def describe_table(ctx: RunContext[TurnDeps], table: str) -> dict[str, Any
 
     Args:
         table: A table name from the schema, e.g. ``flights``.
+
     """
     definition = ctx.deps.definition
     table_def = definition.tables.get(table.strip().lower())
@@ -68,8 +70,12 @@ async def describe_table(ctx: RunContext[TurnDeps], table: str) -> dict[str, Any
         "table": table,
         "description": table_def.description,
         "columns": {
-            name: {"type": col.type, "role": col.role, "unit": col.unit,
-                   "description": col.description}
+            name: {
+                "type": col.type,
+                "role": col.role,
+                "unit": col.unit,
+                "description": col.description,
+            }
             for name, col in table_def.columns.items()
         },
     }

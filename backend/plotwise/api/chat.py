@@ -47,8 +47,9 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         turn_id = ""
-        async for sequence, event in _numbered(run_turn(services, body.message,
-                                                        body.conversation_id)):
+        async for sequence, event in _numbered(
+            run_turn(services, body.message, body.conversation_id)
+        ):
             if isinstance(event, MetaEvent):
                 turn_id = event.turn_id
             yield encode_event(event, turn_id=turn_id, sequence=sequence)
@@ -59,9 +60,12 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
 @router.get("/config")
 async def config(services: ServicesDep) -> ConfigResponse:
     """Report the active model and dataset."""
-    return ConfigResponse(model=services.model_name, dataset=services.definition.name,
-                          tables=list(services.definition.tables),
-                          max_rows=services.settings.max_rows)
+    return ConfigResponse(
+        model=services.model_name,
+        dataset=services.definition.name,
+        tables=list(services.definition.tables),
+        max_rows=services.settings.max_rows,
+    )
 
 
 async def _numbered(events: AsyncIterator[BaseModel]) -> AsyncIterator[tuple[int, BaseModel]]:

@@ -150,9 +150,10 @@ def encode_event(event: BaseModel, *, turn_id: str, sequence: int) -> ServerSent
     Returns:
         A ``ServerSentEvent`` with ``event`` = the type, ``id`` = ``<turn_id>:<sequence>`` and
         ``data`` = the event as one line of JSON (including ``type``).
+
     """
     return ServerSentEvent(
         data=event.model_dump_json(),
-        event=getattr(event, "type"),
+        event=event.type,
         id=f"{turn_id}:{sequence}",
     )

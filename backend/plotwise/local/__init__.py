@@ -1,1 +1,1 @@
-"""Plotwise's own offline analyst: a deterministic model that plans SQL from a dataset definition."""
+"""Plotwise's own offline analyst: a deterministic model planning SQL from a definition."""

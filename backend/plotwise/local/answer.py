@@ -17,6 +17,7 @@ def compose_answer(plan: Plan, sql: str, result: dict[str, Any]) -> str:
         sql: The SQL that ran.
         result: The model's view of the result: ``columns`` ([{name, type}]), ``rows`` (the first
             rows, lists in column order), ``row_count`` and ``truncated``.
+
     """
     columns = [ColumnSchema.model_validate(c) for c in result["columns"]]
     rows: list[list[Any]] = result["rows"]
@@ -34,8 +35,9 @@ def compose_answer(plan: Plan, sql: str, result: dict[str, Any]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _summary(plan: Plan, spec: ChartSpec, columns: list[ColumnSchema], rows: list[list[Any]],
-             row_count: int) -> str:
+def _summary(
+    plan: Plan, spec: ChartSpec, columns: list[ColumnSchema], rows: list[list[Any]], row_count: int
+) -> str:
     if row_count == 0:
         return "The query returned no rows."
     label = spec.label

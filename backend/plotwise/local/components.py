@@ -12,8 +12,21 @@ from typing import Literal
 
 from plotwise.api.events import ColumnSchema
 
-NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-                 "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL")
+NUMERIC_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "FLOAT",
+    "DOUBLE",
+    "DECIMAL",
+    "REAL",
+)
 TEMPORAL_TYPES = ("DATE", "TIMESTAMP", "TIME")
 
 ChartKind = Literal["kpi", "bar", "line", "table"]
@@ -45,6 +58,7 @@ def choose_chart(
         row_count: Number of rows returned.
         time_columns: Names of columns that are times or ordered grains (month, hour, a date).
         label: Human label of the measure.
+
     """
     if row_count == 1 and len(columns) == 1 and is_numeric(columns[0]):
         return ChartSpec("kpi", y=columns[0].name, label=label)
@@ -63,8 +77,9 @@ def render_component(spec: ChartSpec, columns: list[ColumnSchema]) -> str:
         return _KPI.format(y=json.dumps(spec.y), label=json.dumps(spec.label.capitalize()))
     if spec.kind in ("bar", "line"):
         template = _BAR if spec.kind == "bar" else _LINE
-        return template.format(x=json.dumps(spec.x), y=json.dumps(spec.y),
-                               label=json.dumps(spec.label.capitalize()))
+        return template.format(
+            x=json.dumps(spec.x), y=json.dumps(spec.y), label=json.dumps(spec.label.capitalize())
+        )
     return _TABLE.format(columns=json.dumps([c.name for c in columns]))
 
 
@@ -76,9 +91,12 @@ _FORMAT = """const format = (value) =>
       : String(value);
 """
 
-_KPI = """import React from "react";
+_KPI = (
+    """import React from "react";
 
-""" + _FORMAT + """
+"""
+    + _FORMAT
+    + """
 export default function Artifact({{ data, params }}) {{
   const value = data.length > 0 ? data[0][{y}] : null;
   const color = params.color ?? "#4f46e5";
@@ -90,11 +108,15 @@ export default function Artifact({{ data, params }}) {{
   );
 }}
 """
+)
 
-_BAR = """import React from "react";
+_BAR = (
+    """import React from "react";
 import {{ BarChart, Bar, XAxis, YAxis, Tooltip, CartesianGrid, ResponsiveContainer }} from "recharts";
 
-""" + _FORMAT + """
+"""
+    + _FORMAT
+    + """
 export default function Artifact({{ data, params }}) {{
   const color = params.color ?? "#4f46e5";
   const many = data.length > 12;
@@ -114,11 +136,15 @@ export default function Artifact({{ data, params }}) {{
   );
 }}
 """
+)
 
-_LINE = """import React from "react";
+_LINE = (
+    """import React from "react";
 import {{ LineChart, Line, XAxis, YAxis, Tooltip, CartesianGrid, ResponsiveContainer }} from "recharts";
 
-""" + _FORMAT + """
+"""
+    + _FORMAT
+    + """
 export default function Artifact({{ data, params }}) {{
   const color = params.color ?? "#4f46e5";
   return (
@@ -137,10 +163,14 @@ export default function Artifact({{ data, params }}) {{
   );
 }}
 """
+)
 
-_TABLE = """import React from "react";
+_TABLE = (
+    """import React from "react";
 
-""" + _FORMAT + """
+"""
+    + _FORMAT
+    + """
 const COLUMNS = {columns};
 
 export default function Artifact({{ data }}) {{
@@ -161,3 +191,4 @@ export default function Artifact({{ data }}) {{
   );
 }}
 """
+)

@@ -54,7 +54,9 @@ class Match:
 
 def tokenize(question: str) -> list[Token]:
     """Split a question into word tokens (letters, digits, underscores, decimals)."""
-    return [Token(m.group(0).lower(), m.group(0), i) for i, m in enumerate(_WORD.finditer(question))]
+    return [
+        Token(m.group(0).lower(), m.group(0), i) for i, m in enumerate(_WORD.finditer(question))
+    ]
 
 
 @dataclass
@@ -77,25 +79,44 @@ class Lexicon:
         Args:
             definition: The dataset.
             values: (table, column) → distinct values of that text column, e.g. from the catalog.
+
         """
         lex = cls(definition)
         phrases: dict[tuple[str, ...], list[FieldRef]] = defaultdict(list)
         for tname, table in definition.tables.items():
             refs: list[tuple[FieldRef, list[str]]] = []
             for cname, col in table.columns.items():
-                ref = FieldRef(tname, cname, "column", col.role, _quote(cname), col.unit, col.type,
-                               tuple(col.synonyms))
+                ref = FieldRef(
+                    tname,
+                    cname,
+                    "column",
+                    col.role,
+                    _quote(cname),
+                    col.unit,
+                    col.type,
+                    tuple(col.synonyms),
+                )
                 refs.append((ref, [cname.replace("_", " "), *col.synonyms]))
             for dname, dim in table.dimensions.items():
-                ref = FieldRef(tname, dname, "dimension", dim.role, dim.expr, None, None,
-                               tuple(dim.synonyms))
+                ref = FieldRef(
+                    tname, dname, "dimension", dim.role, dim.expr, None, None, tuple(dim.synonyms)
+                )
                 refs.append((ref, [dname.replace("_", " "), *dim.synonyms]))
             for mname, measure in table.measures.items():
-                ref = FieldRef(tname, mname, "measure", "measure", measure.expr, None, None,
-                               tuple(measure.synonyms))
+                ref = FieldRef(
+                    tname,
+                    mname,
+                    "measure",
+                    "measure",
+                    measure.expr,
+                    None,
+                    None,
+                    tuple(measure.synonyms),
+                )
                 refs.append((ref, [mname.replace("_", " "), *measure.synonyms]))
-            rows = FieldRef(tname, tname, "rows", "rows", "count(*)", None, None,
-                            tuple(table.row_nouns))
+            rows = FieldRef(
+                tname, tname, "rows", "rows", "count(*)", None, None, tuple(table.row_nouns)
+            )
             refs.append((rows, list(table.row_nouns)))
             for ref, words in refs:
                 lex.fields[(ref.table, ref.name)] = ref

@@ -51,8 +51,13 @@ class LocalAnalyst:
         for start in range(0, len(text), CHUNK_CHARS):
             yield text[start : start + CHUNK_CHARS]
         if call is not None:
-            yield {0: DeltaToolCall(name="run_sql", json_args=json.dumps({"sql": call}),
-                                    tool_call_id=f"call_{uuid4().hex[:12]}")}
+            yield {
+                0: DeltaToolCall(
+                    name="run_sql",
+                    json_args=json.dumps({"sql": call}),
+                    tool_call_id=f"call_{uuid4().hex[:12]}",
+                )
+            }
 
     def respond(self, messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         """Non-streamed variant of `stream`, for ``agent.run()``."""

@@ -83,7 +83,9 @@ class Plan:
         for table, (left, right) in self.joins.items():
             sql += f" JOIN {table} ON {self.table}.{left} = {table}.{right}"
         if self.filters:
-            where = " AND ".join(f"{self._expr(f.ref)} {f.op} {_literal(f.value)}" for f in self.filters)
+            where = " AND ".join(
+                f"{self._expr(f.ref)} {f.op} {_literal(f.value)}" for f in self.filters
+            )
             sql += f" WHERE {where}"
         if group and self.measure is not None:
             sql += f" GROUP BY {', '.join(group)}"

@@ -16,23 +16,57 @@ from plotwise.local.lexicon import FieldRef, Lexicon, Match, Token, tokenize
 from plotwise.local.plan import AGG_ALIAS, AGG_LABEL, Aggregate, Filter, Measure, Plan
 
 AGG_WORDS: dict[str, Aggregate] = {
-    "average": "avg", "avg": "avg", "mean": "avg",
-    "total": "sum", "sum": "sum",
-    "maximum": "max", "max": "max",
-    "minimum": "min", "min": "min",
+    "average": "avg",
+    "avg": "avg",
+    "mean": "avg",
+    "total": "sum",
+    "sum": "sum",
+    "maximum": "max",
+    "max": "max",
+    "minimum": "min",
+    "min": "min",
     "median": "median",
-    "distinct": "count_distinct", "unique": "count_distinct", "different": "count_distinct",
+    "distinct": "count_distinct",
+    "unique": "count_distinct",
+    "different": "count_distinct",
 }
 COUNT_PHRASES = (("how", "many"), ("number", "of"), ("count", "of"), ("count",), ("amount", "of"))
-SUPERLATIVE_DESC = {"most", "highest", "largest", "biggest", "longest", "greatest", "top", "busiest"}
+SUPERLATIVE_DESC = {
+    "most",
+    "highest",
+    "largest",
+    "biggest",
+    "longest",
+    "greatest",
+    "top",
+    "busiest",
+}
 SUPERLATIVE_ASC = {"least", "fewest", "lowest", "smallest", "shortest", "bottom"}
 EXTREMUM_AGG: dict[str, Aggregate] = {
-    "highest": "max", "largest": "max", "biggest": "max", "longest": "max", "greatest": "max",
-    "lowest": "min", "smallest": "min", "shortest": "min",
+    "highest": "max",
+    "largest": "max",
+    "biggest": "max",
+    "longest": "max",
+    "greatest": "max",
+    "lowest": "min",
+    "smallest": "min",
+    "shortest": "min",
 }
 GROUP_WORDS = {"by", "per", "each", "every", "across", "which", "what"}
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december"]
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 COMPARISONS = {
     ">": {"more", "greater", "longer", "higher", "over", "above", "later", "bigger", "larger"},
     "<": {"less", "fewer", "shorter", "lower", "under", "below", "earlier", "smaller"},
@@ -57,6 +91,7 @@ def plan_question(question: str, lexicon: Lexicon) -> Plan:
 
     Raises:
         PlanningError: No measure or dimension of the dataset could be recognised.
+
     """
     reader = _Reader(question, lexicon)
     return reader.plan()
@@ -165,14 +200,19 @@ class _Reader:
         for index, m in enumerate(self.matches):
             if index in self.used:
                 continue
-            ref = _prefer(m.refs, kinds={"column", "dimension"}, roles={"dimension", "time"},
-                          table=table)
+            ref = _prefer(
+                m.refs, kinds={"column", "dimension"}, roles={"dimension", "time"}, table=table
+            )
             if ref is None:
                 ref = _prefer(m.refs, kinds={"column"}, roles={"identifier"}, table=table)
                 if ref is None or not self._group_word_near(m.start):
                     continue
-            if not self._group_word_near(m.start) and ref.role != "time" and m.start > 0 \
-                    and not self._starts_question(m.start):
+            if (
+                not self._group_word_near(m.start)
+                and ref.role != "time"
+                and m.start > 0
+                and not self._starts_question(m.start)
+            ):
                 continue
             self.used.add(index)
             found.append(ref)
@@ -180,12 +220,16 @@ class _Reader:
 
     def _group_word_near(self, start: int) -> bool:
         before = self.words[max(0, start - 4) : start]
-        return any(w in GROUP_WORDS for w in before) or re.match(
-            r".*(ly)$", self.words[start]) is not None
+        return (
+            any(w in GROUP_WORDS for w in before)
+            or re.match(r".*(ly)$", self.words[start]) is not None
+        )
 
     def _starts_question(self, start: int) -> bool:
-        return all(w in {"top", "bottom", "the", "which", "what"} or w.isdigit()
-                   for w in self.words[:start])
+        return all(
+            w in {"top", "bottom", "the", "which", "what"} or w.isdigit()
+            for w in self.words[:start]
+        )
 
     def _has_group_word(self) -> bool:
         return any(w in GROUP_WORDS for w in self.words)
@@ -224,8 +268,11 @@ class _Reader:
             if op is None or self.words[i + 1] != "than" or not _is_number(self.words[i + 2]):
                 continue
             value = _number(self.words[i + 2])
-            candidates = [(idx, m) for idx, m in enumerate(self.matches)
-                          if idx not in self.used and (m.start <= i < m.end or m.end in (i, i - 1))]
+            candidates = [
+                (idx, m)
+                for idx, m in enumerate(self.matches)
+                if idx not in self.used and (m.start <= i < m.end or m.end in (i, i - 1))
+            ]
             for idx, m in candidates:
                 ref = _prefer(m.refs, kinds={"column"}, roles={"measure"})
                 if ref is not None:
@@ -257,8 +304,12 @@ class _Reader:
             return []
         filters = []
         for i, word in enumerate(self.words):
-            if word in MONTHS and (word != "may" or (i and self.words[i - 1] in {"in", "of", "during"})):
-                filters.append(Filter(month, "=", MONTHS.index(word) + 1, f"month = {word.title()}"))
+            if word in MONTHS and (
+                word != "may" or (i and self.words[i - 1] in {"in", "of", "during"})
+            ):
+                filters.append(
+                    Filter(month, "=", MONTHS.index(word) + 1, f"month = {word.title()}")
+                )
         return filters[:1]
 
     # --- ordering ------------------------------------------------------------------------
@@ -268,13 +319,19 @@ class _Reader:
         if number:
             plan.limit = int(number.group(1))
             plan.explicit_order = True
-        if any(w in SUPERLATIVE_ASC for w in self.words) or re.search(r"\b(ascending|lowest first|smallest first)\b", text):
+        if any(w in SUPERLATIVE_ASC for w in self.words) or re.search(
+            r"\b(ascending|lowest first|smallest first)\b", text
+        ):
             plan.descending = False
             plan.explicit_order = True
         elif any(w in SUPERLATIVE_DESC for w in self.words) or "descending" in self.words:
             plan.explicit_order = True
-        if plan.limit is None and plan.dimensions and re.search(r"\b(which|what)\b", text) and \
-                any(w in SUPERLATIVE_DESC | SUPERLATIVE_ASC for w in self.words):
+        if (
+            plan.limit is None
+            and plan.dimensions
+            and re.search(r"\b(which|what)\b", text)
+            and any(w in SUPERLATIVE_DESC | SUPERLATIVE_ASC for w in self.words)
+        ):
             plan.limit = 1
 
     # --- helpers -------------------------------------------------------------------------
@@ -290,8 +347,9 @@ class _Reader:
         return None
 
 
-def _prefer(refs, *, kinds: set[str], roles: set[str] | None = None,
-            table: str | None = None) -> FieldRef | None:
+def _prefer(
+    refs, *, kinds: set[str], roles: set[str] | None = None, table: str | None = None
+) -> FieldRef | None:
     candidates = [r for r in refs if r.kind in kinds and (roles is None or r.role in roles)]
     if not candidates:
         return None
@@ -339,6 +397,6 @@ def _cannot_read(question: str, lexicon: Lexicon) -> str:
     tables = ", ".join(lexicon.definition.tables)
     return (
         f'I could not match "{question}" to the {lexicon.definition.title} data. I answer '
-        "aggregate questions such as \"Number of flights by carrier\", \"Average departure delay "
-        f"by month\" or \"Top 5 destinations by flights\", over the tables {tables}."
+        'aggregate questions such as "Number of flights by carrier", "Average departure delay '
+        f'by month" or "Top 5 destinations by flights", over the tables {tables}.'
     )

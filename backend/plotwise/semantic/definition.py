@@ -127,6 +127,7 @@ def load_definition(path: Path) -> DatasetDefinition:
     Raises:
         DatasetError: The file is missing, not YAML, or does not match the format; the message
             names the file and the offending field.
+
     """
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -144,6 +145,7 @@ def load_definitions(folder: Path) -> dict[str, DatasetDefinition]:
 
     Raises:
         DatasetError: A file is invalid, or two files define the same dataset name.
+
     """
     definitions: dict[str, DatasetDefinition] = {}
     for path in sorted(folder.glob("*.yaml")):

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { clampHeight, MAX_ERROR_LENGTH, parseRenderMessage, parseSandboxMessage } from "./protocol";
+
+describe("parseSandboxMessage", () => {
+  it("reads each known message type", () => {
+    expect(parseSandboxMessage({ type: "ready" })).toEqual({ type: "ready" });
+    expect(parseSandboxMessage({ type: "rendered" })).toEqual({ type: "rendered" });
+    expect(parseSandboxMessage({ type: "height", height: 384 })).toEqual({ type: "height", height: 384 });
+    expect(parseSandboxMessage({ type: "error", phase: "render", message: "boom" })).toEqual({
+      type: "error",
+      phase: "render",
+      message: "boom",
+    });
+  });
+
+  it("copies known fields only", () => {
+    expect(parseSandboxMessage({ type: "ready", state: "rendered", __proto__: { x: 1 } })).toEqual({ type: "ready" });
+  });
+
+  it("rejects unknown types and malformed fields", () => {
+    for (const value of [
+      null,
+      "ready",
+      { type: "navigate", url: "x" },
+      { type: "height", height: "400" },
+      { type: "height", height: Number.NaN },
+      { type: "error", phase: "other", message: "x" },
+      { type: "error", phase: "compile" },
+    ]) {
+      expect(parseSandboxMessage(value)).toBeNull();
+    }
+  });
+
+  it("truncates long error messages", () => {
+    const message = parseSandboxMessage({ type: "error", phase: "compile", message: "x".repeat(10_000) });
+    expect(message?.type === "error" && message.message.length).toBe(MAX_ERROR_LENGTH);
+  });
+});
+
+describe("clampHeight", () => {
+  it("keeps heights within [120, 2000]", () => {
+    expect(clampHeight(10)).toBe(120);
+    expect(clampHeight(384.2)).toBe(385);
+    expect(clampHeight(1e9)).toBe(2000);
+    expect(clampHeight(Number.POSITIVE_INFINITY)).toBe(120);
+  });
+});
+
+describe("parseRenderMessage", () => {
+  it("accepts code with row objects and params", () => {
+    const message = { type: "render", code: "x", data: [{ a: 1, b: null }], params: {} };
+    expect(parseRenderMessage(message)).toEqual(message);
+  });
+
+  it("rejects data that is not an array of plain rows", () => {
+    expect(parseRenderMessage({ type: "render", code: "x", data: [[1, 2]], params: {} })).toBeNull();
+    expect(parseRenderMessage({ type: "render", code: "x", data: [{ a: new Date(0) }], params: {} })).toBeNull();
+    expect(parseRenderMessage({ type: "render", code: "x", data: [], params: null })).toBeNull();
+    expect(parseRenderMessage({ type: "render", code: 1, data: [], params: {} })).toBeNull();
+  });
+});

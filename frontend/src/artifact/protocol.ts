@@ -1,0 +1,71 @@
+import { isJsonValue, isRecord, type JsonObject, type JsonValue } from "../lib/json";
+
+// The postMessage protocol between the app and the sandbox frame. Both sides import this module
+// (the sandbox through the @plotwise/protocol alias), so the wire format lives in one place.
+
+/** One data row as the component receives it. */
+export type Row = Record<string, JsonValue>;
+
+/** Parent → sandbox: compile `code` (if new) and render its default export with these props. */
+export interface RenderMessage {
+  type: "render";
+  code: string;
+  data: Row[];
+  params: JsonObject;
+}
+
+export type RenderPhase = "compile" | "render";
+
+/** Sandbox → parent messages. */
+export type SandboxMessage =
+  | { type: "ready" }
+  | { type: "rendered" }
+  | { type: "error"; phase: RenderPhase; message: string }
+  | { type: "height"; height: number };
+
+/** Bounds of the frame height the parent accepts, in CSS pixels. */
+export const MIN_FRAME_HEIGHT = 120;
+export const MAX_FRAME_HEIGHT = 2000;
+
+/** Longest error message shown to the user; the sandbox is untrusted and could send megabytes. */
+export const MAX_ERROR_LENGTH = 2000;
+
+/** Clamps a frame height reported by the sandbox to [MIN_FRAME_HEIGHT, MAX_FRAME_HEIGHT]. */
+export function clampHeight(height: number): number {
+  if (!Number.isFinite(height)) return MIN_FRAME_HEIGHT;
+  return Math.min(MAX_FRAME_HEIGHT, Math.max(MIN_FRAME_HEIGHT, Math.ceil(height)));
+}
+
+/**
+ * Reads a message from the sandbox, building a fresh object from known fields only.
+ * Returns null for anything malformed or of an unknown type.
+ */
+export function parseSandboxMessage(value: unknown): SandboxMessage | null {
+  if (!isRecord(value)) return null;
+  switch (value.type) {
+    case "ready":
+      return { type: "ready" };
+    case "rendered":
+      return { type: "rendered" };
+    case "error": {
+      const phase = value.phase === "compile" || value.phase === "render" ? value.phase : null;
+      if (phase === null || typeof value.message !== "string") return null;
+      return { type: "error", phase, message: value.message.slice(0, MAX_ERROR_LENGTH) };
+    }
+    case "height":
+      return typeof value.height === "number" && Number.isFinite(value.height)
+        ? { type: "height", height: value.height }
+        : null;
+    default:
+      return null;
+  }
+}
+
+/** Reads a render request from the parent; null when it is not one. */
+export function parseRenderMessage(value: unknown): RenderMessage | null {
+  if (!isRecord(value) || value.type !== "render" || typeof value.code !== "string") return null;
+  const { data, params } = value;
+  if (!Array.isArray(data) || !data.every((row) => isRecord(row) && isJsonValue(row))) return null;
+  if (!isRecord(params) || !isJsonValue(params)) return null;
+  return { type: "render", code: value.code, data: data as Row[], params: params as JsonObject };
+}

@@ -1,0 +1,240 @@
+import {
+  booleanField,
+  isJsonValue,
+  isRecord,
+  numberField,
+  stringField,
+  type JsonObject,
+  type JsonValue,
+} from "../lib/json";
+
+// Mirrors backend/plotwise/api/events.py (see docs/protocol.md); field names stay snake_case.
+
+export type Stage = "thinking" | "query" | "answer" | "artifact";
+export const STAGES: readonly Stage[] = ["thinking", "query", "answer", "artifact"];
+
+export interface MetaEvent {
+  type: "meta";
+  conversation_id: string;
+  turn_id: string;
+  model: string;
+}
+
+export interface StageEvent {
+  type: "stage";
+  stage: Stage;
+  message: string;
+}
+
+export interface TextEvent {
+  type: "text";
+  delta: string;
+}
+
+export interface ToolCallEvent {
+  type: "tool_call";
+  tool_call_id: string;
+  tool: string;
+  args: JsonObject;
+}
+
+export interface ToolResultEvent {
+  type: "tool_result";
+  tool_call_id: string;
+  tool: string;
+  ok: boolean;
+  row_count: number | null;
+  truncated: boolean;
+  elapsed_ms: number | null;
+  error: string | null;
+}
+
+export interface ColumnSchema {
+  name: string;
+  type: string;
+}
+
+export interface DataEvent {
+  type: "data";
+  query_id: string;
+  sql: string;
+  columns: ColumnSchema[];
+  rows: JsonValue[][];
+  row_count: number;
+  truncated: boolean;
+  elapsed_ms: number;
+  fetched_at: string;
+  data_version: string;
+}
+
+export interface ArtifactEvent {
+  type: "artifact";
+  artifact_id: string;
+  code: string;
+  language: string;
+  query_id: string | null;
+}
+
+/** The one JSON error shape, shared by HTTP errors and `error` events. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  stage: string | null;
+  recoverable: boolean;
+  trace_id: string | null;
+}
+
+export interface ErrorEvent extends ErrorBody {
+  type: "error";
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  requests: number;
+  tool_calls: number;
+}
+
+export interface DoneEvent {
+  type: "done";
+  usage: Usage;
+  elapsed_ms: number;
+}
+
+export type ChatEvent =
+  | MetaEvent
+  | StageEvent
+  | TextEvent
+  | ToolCallEvent
+  | ToolResultEvent
+  | DataEvent
+  | ArtifactEvent
+  | ErrorEvent
+  | DoneEvent;
+
+function isStage(value: unknown): value is Stage {
+  return typeof value === "string" && (STAGES as readonly string[]).includes(value);
+}
+
+function parseColumns(value: unknown): ColumnSchema[] | null {
+  if (!Array.isArray(value)) return null;
+  const columns: ColumnSchema[] = [];
+  for (const item of value) {
+    if (!isRecord(item) || typeof item.name !== "string") return null;
+    columns.push({ name: item.name, type: stringField(item, "type", "") });
+  }
+  return columns;
+}
+
+function parseRows(value: unknown): JsonValue[][] | null {
+  if (!Array.isArray(value)) return null;
+  return value.every((row) => Array.isArray(row) && isJsonValue(row)) ? (value as JsonValue[][]) : null;
+}
+
+/** Reads the one JSON error shape from an untrusted object, with safe defaults. */
+export function parseErrorBody(obj: Record<string, unknown>): ErrorBody {
+  return {
+    code: stringField(obj, "code", "error"),
+    message: stringField(obj, "message", "Something went wrong."),
+    stage: stringField(obj, "stage", null),
+    recoverable: booleanField(obj, "recoverable", false),
+    trace_id: stringField(obj, "trace_id", null),
+  };
+}
+
+function parseUsage(value: unknown): Usage {
+  const obj = isRecord(value) ? value : {};
+  return {
+    input_tokens: numberField(obj, "input_tokens", 0),
+    output_tokens: numberField(obj, "output_tokens", 0),
+    requests: numberField(obj, "requests", 0),
+    tool_calls: numberField(obj, "tool_calls", 0),
+  };
+}
+
+/**
+ * Turns one decoded SSE payload into a typed event, copying known fields only.
+ * Returns null for unknown types or payloads missing a required field.
+ */
+export function toChatEvent(payload: unknown): ChatEvent | null {
+  if (!isRecord(payload)) return null;
+  const p = payload;
+  switch (p.type) {
+    case "meta": {
+      const conversationId = stringField(p, "conversation_id", null);
+      if (conversationId === null) return null;
+      return {
+        type: "meta",
+        conversation_id: conversationId,
+        turn_id: stringField(p, "turn_id", ""),
+        model: stringField(p, "model", ""),
+      };
+    }
+    case "stage":
+      return isStage(p.stage) ? { type: "stage", stage: p.stage, message: stringField(p, "message", "") } : null;
+    case "text":
+      return typeof p.delta === "string" ? { type: "text", delta: p.delta } : null;
+    case "tool_call": {
+      const id = stringField(p, "tool_call_id", null);
+      if (id === null) return null;
+      const args = isRecord(p.args) && isJsonValue(p.args) ? (p.args as JsonObject) : {};
+      return { type: "tool_call", tool_call_id: id, tool: stringField(p, "tool", ""), args };
+    }
+    case "tool_result": {
+      const id = stringField(p, "tool_call_id", null);
+      if (id === null) return null;
+      return {
+        type: "tool_result",
+        tool_call_id: id,
+        tool: stringField(p, "tool", ""),
+        ok: booleanField(p, "ok", false),
+        row_count: numberField(p, "row_count", null),
+        truncated: booleanField(p, "truncated", false),
+        elapsed_ms: numberField(p, "elapsed_ms", null),
+        error: stringField(p, "error", null),
+      };
+    }
+    case "data": {
+      const queryId = stringField(p, "query_id", null);
+      const columns = parseColumns(p.columns);
+      const rows = parseRows(p.rows);
+      if (queryId === null || columns === null || rows === null) return null;
+      return {
+        type: "data",
+        query_id: queryId,
+        sql: stringField(p, "sql", ""),
+        columns,
+        rows,
+        row_count: numberField(p, "row_count", rows.length),
+        truncated: booleanField(p, "truncated", false),
+        elapsed_ms: numberField(p, "elapsed_ms", 0),
+        fetched_at: stringField(p, "fetched_at", ""),
+        data_version: stringField(p, "data_version", ""),
+      };
+    }
+    case "artifact": {
+      const id = stringField(p, "artifact_id", null);
+      const code = stringField(p, "code", null);
+      if (id === null || code === null) return null;
+      return {
+        type: "artifact",
+        artifact_id: id,
+        code,
+        language: stringField(p, "language", "tsx"),
+        query_id: stringField(p, "query_id", null),
+      };
+    }
+    case "error":
+      return { type: "error", ...parseErrorBody(p) };
+    case "done":
+      return { type: "done", usage: parseUsage(p.usage), elapsed_ms: numberField(p, "elapsed_ms", 0) };
+    default:
+      return null;
+  }
+}
+
+/** The SQL of a `run_sql` tool call, or null for other tools. */
+export function sqlOf(args: JsonObject): string | null {
+  const sql = args.sql;
+  return typeof sql === "string" ? sql : null;
+}

@@ -1,0 +1,29 @@
+/// <reference types="vitest/config" />
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+const BACKEND = "http://127.0.0.1:8000";
+
+// FastAPI serves dist/ at "/" in production; in `vite dev` it is only reached through the proxy.
+export default defineConfig({
+  base: "/",
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // Keep index.html free of inline scripts so a strict CSP on the app needs no exceptions.
+    modulePreload: { polyfill: false },
+    // @babel/parser (the component validator) is most of the bundle; it is one cached file.
+    chunkSizeWarningLimit: 1000,
+  },
+  server: {
+    proxy: {
+      "/api": BACKEND,
+      "/sandbox": BACKEND,
+    },
+  },
+  test: {
+    environment: "node",
+    include: ["src/**/*.test.ts"],
+  },
+});

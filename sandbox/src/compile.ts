@@ -1,0 +1,44 @@
+import type { ComponentType } from "react";
+import * as React from "react";
+import * as LucideReact from "lucide-react";
+import * as Recharts from "recharts";
+import { importCode } from "react-runner";
+import { validateComponent } from "@plotwise/validation";
+import type { RenderMessage } from "@plotwise/protocol";
+
+/** The props every generated component receives. */
+export type ArtifactProps = Pick<RenderMessage, "data" | "params">;
+export type ArtifactComponent = ComponentType<ArtifactProps>;
+
+export type CompileResult = { ok: true; component: ArtifactComponent } | { ok: false; message: string };
+
+/** The only modules `import` can reach inside generated code (see ALLOWED_IMPORTS). */
+const SCOPE = { import: { react: React, recharts: Recharts, "lucide-react": LucideReact } };
+
+/** Longest error message sent to the parent. */
+const MAX_MESSAGE = 2000;
+
+/** A readable message for anything thrown; generated code can throw any value. */
+export function describeError(error: unknown): string {
+  let text: string;
+  try {
+    text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    text = "an error that cannot be displayed";
+  }
+  return text.slice(0, MAX_MESSAGE);
+}
+
+/** Validates the code again (same policy as the app), then evaluates it and returns its default export. */
+export function compileComponent(code: string): CompileResult {
+  const validation = validateComponent(code);
+  if (!validation.ok) return { ok: false, message: `The component was refused: ${validation.problems.join("; ")}` };
+  let exported: unknown;
+  try {
+    exported = importCode(code, SCOPE).default;
+  } catch (error) {
+    return { ok: false, message: describeError(error) };
+  }
+  if (typeof exported !== "function") return { ok: false, message: "The code has no default export function component." };
+  return { ok: true, component: exported as ArtifactComponent };
+}

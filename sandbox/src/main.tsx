@@ -1,0 +1,24 @@
+import { createRoot } from "react-dom/client";
+import { parseRenderMessage } from "@plotwise/protocol";
+import { observeHeight, postToParent } from "./bridge";
+import { BLOCKED_GLOBALS, removeGlobals } from "./lockdown";
+import { createRuntime } from "./runtime";
+import "./sandbox.css";
+
+// Imports are evaluated first, so this still runs before any generated code.
+removeGlobals(window, BLOCKED_GLOBALS);
+
+const container = document.getElementById("root");
+if (!container) throw new Error("index.html has no #root element");
+
+const render = createRuntime(createRoot(container));
+observeHeight(container);
+
+window.addEventListener("message", (event) => {
+  // Only the embedding app may ask for a render; a top-level load has no parent to trust.
+  if (window.parent === window || event.source !== window.parent) return;
+  const message = parseRenderMessage(event.data);
+  if (message) render(message);
+});
+
+postToParent({ type: "ready" });
