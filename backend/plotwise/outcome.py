@@ -8,13 +8,13 @@ from pydantic import BaseModel, JsonValue
 
 from plotwise.api.events import (
     ArtifactEvent,
-    ColumnSchema,
     DataEvent,
     DoneEvent,
     ErrorEvent,
     TextEvent,
 )
 from plotwise.errors import ErrorBody
+from plotwise.sql.result import ColumnSchema
 
 
 class TurnOutcome(BaseModel):

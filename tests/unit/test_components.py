@@ -1,7 +1,7 @@
 import pytest
 
-from plotwise.api.events import ColumnSchema
 from plotwise.local.components import choose_chart, render_component
+from plotwise.sql.result import ColumnSchema
 
 
 def cols(*spec):

@@ -4,13 +4,13 @@ import pytest
 
 from plotwise.api.events import (
     ArtifactEvent,
-    ColumnSchema,
     DataEvent,
     ErrorEvent,
     TextEvent,
     encode_event,
     turn_event_adapter,
 )
+from plotwise.sql.result import ColumnSchema
 
 
 def test_encoding_names_the_event_and_numbers_it():

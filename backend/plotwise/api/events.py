@@ -7,13 +7,13 @@ event is sent as ``event: <type>`` with a JSON ``data:`` line and an ``id:`` of 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, JsonValue, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 from sse_starlette import ServerSentEvent
 
 from plotwise.errors import ErrorBody
+from plotwise.sql.result import QueryResult
 
 
 class MetaEvent(BaseModel):
@@ -62,26 +62,10 @@ class ToolResultEvent(BaseModel):
     error: str | None = None
 
 
-class ColumnSchema(BaseModel):
-    """One result column: its name and its DuckDB type name (``BIGINT``, ``VARCHAR``...)."""
-
-    name: str
-    type: str
-
-
-class DataEvent(BaseModel):
+class DataEvent(QueryResult):
     """A query result, bound to artifacts by ``query_id``; rows are lists in column order."""
 
     type: Literal["data"] = "data"
-    query_id: str
-    sql: str
-    columns: list[ColumnSchema]
-    rows: list[list[JsonValue]]
-    row_count: int
-    truncated: bool
-    elapsed_ms: float
-    fetched_at: datetime
-    data_version: str
 
 
 class ArtifactEvent(BaseModel):

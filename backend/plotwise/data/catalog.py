@@ -15,10 +15,10 @@ from pathlib import Path
 
 import duckdb
 
-from plotwise.api.events import ColumnSchema
 from plotwise.data.nycflights13 import ensure_nycflights13
 from plotwise.errors import DatasetError, NotFoundError
 from plotwise.settings import Settings
+from plotwise.sql.result import ColumnSchema
 
 TEMP_SUBDIR = "duckdb_tmp"
 """Folder under the data directory where DuckDB may spill to disk."""

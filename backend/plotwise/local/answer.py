@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from plotwise.api.events import ColumnSchema
 from plotwise.local.components import ChartSpec, choose_chart, render_component
 from plotwise.local.plan import Plan
+from plotwise.sql.result import ColumnSchema
 
 
 def compose_answer(plan: Plan, sql: str, result: dict[str, Any]) -> str:

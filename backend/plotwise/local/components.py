@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
-from plotwise.api.events import ColumnSchema
+from plotwise.sql.result import ColumnSchema
 
 NUMERIC_TYPES = (
     "TINYINT",

@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
-from pydantic import BaseModel, JsonValue
+from pydantic import JsonValue
 
-from plotwise.api.events import ColumnSchema
 from plotwise.data.catalog import Catalog
 from plotwise.errors import QueryTimeoutError, SQLExecutionError, SQLRefusedError
 from plotwise.sql.arrow_json import table_rows
 from plotwise.sql.guard import validate_select
+from plotwise.sql.result import ColumnSchema, QueryResult
 
 logger = logging.getLogger(__name__)
 
@@ -35,29 +35,6 @@ STOP_GRACE_S = 2.0
 
 STOP_GIVE_UP_S = 30.0
 """After this long, stop re-sending interrupts to a query that ignores them (and log it)."""
-
-
-class QueryResult(BaseModel):
-    """The outcome of one query: columns, at most ``max_rows`` rows, and how it was fetched."""
-
-    query_id: str
-    """Identifier that binds artifacts to this result, e.g. ``q_1a2b3c4d``."""
-    sql: str
-    """The SQL as submitted."""
-    columns: list[ColumnSchema]
-    """Result columns in order, with DuckDB type names."""
-    rows: list[list[JsonValue]]
-    """Rows as lists in column order, JSON-safe (see `plotwise.sql.arrow_json`)."""
-    row_count: int
-    """Number of rows in ``rows`` (at most the row cap)."""
-    truncated: bool
-    """Whether the query had more rows than the cap."""
-    elapsed_ms: float
-    """Wall time of execution, fetch and conversion, in milliseconds."""
-    fetched_at: datetime
-    """When the rows were fetched (timezone-aware, UTC)."""
-    data_version: str
-    """`Catalog.data_version` when the query ran."""
 
 
 def new_query_id() -> str:
