@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from pydantic_ai import models
 
 from plotwise.data.catalog import Catalog
 from plotwise.settings import Settings
+
+# No test may reach a paid model API: only FunctionModel/TestModel and the local analyst run.
+models.ALLOW_MODEL_REQUESTS = False
 
 
 @pytest.fixture(scope="session")

