@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic_ai.models import Model
 
 from plotwise import __version__
+from plotwise.api.artifacts import router as artifacts_router
 from plotwise.api.chat import router as chat_router
 from plotwise.api.errors import install_error_handlers
 from plotwise.services import Services
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     app = FastAPI(title="Plotwise", version=__version__, lifespan=lifespan)
     install_error_handlers(app)
     app.include_router(chat_router)
+    app.include_router(artifacts_router)
 
     @app.get("/api/health")
     async def health() -> dict[str, str]:

@@ -11,12 +11,14 @@ from plotwise.agent.core import build_agent
 from plotwise.agent.deps import TurnDeps
 from plotwise.agent.models import build_model
 from plotwise.agent.prompts import render_instructions
+from plotwise.artifact.store import ArtifactStore
 from plotwise.conversations import ConversationStore
 from plotwise.data.catalog import Catalog
 from plotwise.errors import DatasetError
 from plotwise.local.lexicon import Lexicon
 from plotwise.semantic.definition import DatasetDefinition, load_definitions
 from plotwise.settings import Settings
+from plotwise.sql.service import SQLService
 
 VALUE_INDEX_LIMIT = 500
 """Text dimensions with more distinct values than this are not indexed for filters."""
@@ -28,10 +30,12 @@ class Services:
 
     settings: Settings
     catalog: Catalog
+    sql: SQLService
     definition: DatasetDefinition
     lexicon: Lexicon
     agent: Agent[TurnDeps, str]
     conversations: ConversationStore = field(default_factory=ConversationStore)
+    artifacts: ArtifactStore = field(default_factory=ArtifactStore)
     model_override: Model | None = None
     """A model used instead of ``settings.model`` (tests, embedding)."""
 
@@ -57,7 +61,8 @@ class Services:
             catalog.close()
             raise
         agent = build_agent(instructions, retries=settings.agent_retries)
-        return cls(settings, catalog, definition, lexicon, agent, model_override=model)
+        sql = SQLService.create(catalog, settings)
+        return cls(settings, catalog, sql, definition, lexicon, agent, model_override=model)
 
     @property
     def model_name(self) -> str:
@@ -74,7 +79,7 @@ class Services:
 
     def deps(self) -> TurnDeps:
         """Dependencies of one agent run."""
-        return TurnDeps(catalog=self.catalog, definition=self.definition, settings=self.settings)
+        return TurnDeps(sql=self.sql, definition=self.definition, settings=self.settings)
 
     def close(self) -> None:
         """Release the database."""

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = "4GB"
     """DuckDB's memory limit, in DuckDB's own notation (``4GB``, ``512MB``)."""
 
+    cache_ttl_s: float = Field(default=300.0, ge=0, le=86_400)
+    """How long a small query result stays in the cache, in seconds (0 turns caching off)."""
+
+    cache_large_rows: int = Field(default=10_000, ge=1)
+    """Results with more rows than this are cached as Arrow files until an explicit refresh."""
+
     agent_retries: int = Field(default=3, ge=0, le=10)
     """How often the model may repair a tool call (bad SQL) within one turn."""
 

@@ -37,9 +37,10 @@ from plotwise.api.events import (
     Usage,
 )
 from plotwise.artifact.extract import find_component
+from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.errors import ModelError, PlotwiseError, TurnTimeoutError
 from plotwise.services import Services
-from plotwise.sql.runner import QueryResult
+from plotwise.sql.cache import CachedResult
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +48,13 @@ log = logging.getLogger(__name__)
 class _TurnState:
     """What the translation has seen so far in one turn."""
 
-    def __init__(self) -> None:
+    def __init__(self, services: Services, conversation_id: str) -> None:
+        self.services = services
+        self.conversation_id = conversation_id
         self.text = ""
         self.scanned = 0
-        self.query_id: str | None = None
+        self.last_result: CachedResult | None = None
         self.stage = "thinking"
-        self.artifacts = 0
 
 
 async def run_turn(
@@ -74,7 +76,7 @@ async def run_turn(
     conversation_id = conversation_id or uuid4().hex
     turn_id = uuid4().hex
     started = time.perf_counter()
-    state = _TurnState()
+    state = _TurnState(services, conversation_id)
     yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=services.model_name)
     yield StageEvent(stage="thinking", message="Reading the question…")
     try:
@@ -149,16 +151,8 @@ def _text(delta: str, state: _TurnState) -> list[BaseModel]:
     block = find_component(state.text, state.scanned)
     if block is not None:
         state.scanned = block.end
-        state.artifacts += 1
         out.append(StageEvent(stage="artifact", message="Rendering the artifact…"))
-        out.append(
-            ArtifactEvent(
-                artifact_id=f"a{state.artifacts}",
-                code=block.code,
-                language=block.language,
-                query_id=state.query_id,
-            )
-        )
+        out.append(_register_artifact(block.code, block.language, state))
     return out
 
 
@@ -174,9 +168,9 @@ def _tool_result(event: FunctionToolResultEvent, state: _TurnState) -> list[Base
             )
         ]
     result = part.metadata
-    if not isinstance(result, QueryResult):
+    if not isinstance(result, CachedResult):
         return [ToolResultEvent(tool_call_id=part.tool_call_id, tool=part.tool_name, ok=True)]
-    state.query_id = result.query_id
+    state.last_result = result
     return [
         ToolResultEvent(
             tool_call_id=part.tool_call_id,
@@ -188,3 +182,21 @@ def _tool_result(event: FunctionToolResultEvent, state: _TurnState) -> list[Base
         ),
         DataEvent(**result.model_dump()),
     ]
+
+
+def _register_artifact(code: str, language: str, state: _TurnState) -> ArtifactEvent:
+    """Keep the artifact addressable by id, bound to the turn's last successful query."""
+    result = state.last_result
+    record = ArtifactRecord(
+        artifact_id=new_artifact_id(),
+        conversation_id=state.conversation_id,
+        code=code,
+        language=language,
+        query_id=result.query_id if result else None,
+        sql=result.sql if result else None,
+        param_specs=result.param_specs if result else [],
+    )
+    state.services.artifacts.add(record)
+    return ArtifactEvent(
+        artifact_id=record.artifact_id, code=code, language=language, query_id=record.query_id
+    )

@@ -9,9 +9,9 @@ from support.live_server import live_server
 from support.sse import chat
 
 ANSWER = (
-    "Here are the flights by origin.\n\n```tsx\nimport { BarChart, Bar, XAxis } from \"recharts\";\n"
+    'Here are the flights by origin.\n\n```tsx\nimport { BarChart, Bar, XAxis } from "recharts";\n'
     "export default function A({ data }) {\n  return <BarChart width={400} height={300} "
-    "data={data}><XAxis dataKey=\"origin\" /><Bar dataKey=\"n\" /></BarChart>;\n}\n```\n"
+    'data={data}><XAxis dataKey="origin" /><Bar dataKey="n" /></BarChart>;\n}\n```\n'
 )
 
 
@@ -20,8 +20,11 @@ def test_openai_compatible_server_answers_through_the_same_turn(server_with):
         "SELECT origin, count(*) AS n FROM flights GROUP BY origin", ANSWER
     )
     with live_server(fake) as llm_url, override_allow_model_requests(True):
-        with server_with(model="openai-compatible:fake-model", llm_base_url=f"{llm_url}/v1",
-                         llm_api_key="sk-test") as url:
+        with server_with(
+            model="openai-compatible:fake-model",
+            llm_base_url=f"{llm_url}/v1",
+            llm_api_key="sk-test",
+        ) as url:
             events = chat(url, "Number of flights by origin")
     kinds = [e.event for e in events]
     assert kinds[0] == "meta" and kinds[-1] == "done", events[-1].data

@@ -50,18 +50,22 @@ def fake_openai_app(sql: str, answer: str) -> tuple[FastAPI, list[dict[str, Any]
 
         def stream() -> Iterator[str]:
             if len(requests) == 1:
-                call = {"index": 0, "id": "call_fake1", "type": "function",
-                        "function": {"name": "run_sql", "arguments": ""}}
+                call = {
+                    "index": 0,
+                    "id": "call_fake1",
+                    "type": "function",
+                    "function": {"name": "run_sql", "arguments": ""},
+                }
                 yield _chunk({"role": "assistant", "content": None, "tool_calls": [call]})
                 arguments = json.dumps({"sql": sql})
                 for start in range(0, len(arguments), 16):
-                    part = {"index": 0, "function": {"arguments": arguments[start:start + 16]}}
+                    part = {"index": 0, "function": {"arguments": arguments[start : start + 16]}}
                     yield _chunk({"tool_calls": [part]})
                 yield _chunk({}, finish="tool_calls")
             else:
                 yield _chunk({"role": "assistant", "content": ""})
                 for start in range(0, len(answer), 20):
-                    yield _chunk({"content": answer[start:start + 20]})
+                    yield _chunk({"content": answer[start : start + 20]})
                 yield _chunk({}, finish="stop")
             yield _usage()
             yield "data: [DONE]\n\n"

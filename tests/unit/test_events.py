@@ -41,6 +41,14 @@ def test_multiline_markdown_stays_one_data_line():
             elapsed_ms=1.5,
             fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
             data_version="abc",
+            params={"origin": "JFK"},
+            param_specs=[{"name": "origin", "type": "text", "default": "JFK"}],
+            cache={
+                "key": "k",
+                "hit": False,
+                "stored_at": datetime(2026, 1, 1, tzinfo=UTC),
+                "expires_at": None,
+            },
         ),
         ArtifactEvent(
             artifact_id="a1", code="export default function A() {}", language="tsx", query_id=None

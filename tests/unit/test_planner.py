@@ -97,9 +97,33 @@ def test_join_plans_qualify_columns(lexicon):
     assert "JOIN airlines" in sql and "flights.carrier = airlines.carrier" in sql
 
 
-def test_filter_values_are_quoted_literals(lexicon):
-    sql = plan_question("How many flights went to LAX?", lexicon).to_sql()
-    assert "dest = 'LAX'" in sql
+def test_filters_become_query_parameters(lexicon):
+    plan = plan_question("How many flights went to LAX?", lexicon)
+    assert "dest = $dest" in plan.to_sql() and "'LAX'" not in plan.to_sql()
+    [spec] = plan.param_specs()
+    assert (spec.name, spec.type, spec.default) == ("dest", "select", "LAX")
+    assert spec.options == sorted(VALUES[("flights", "dest")])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Number of flights from JFK by month", [("origin", "select", "JFK")]),
+        ("Which carrier flew the most flights in July?", [("month", "number", 7)]),
+        ("Number of flights longer than 2000 miles by carrier", [("min_distance", "number", 2000)]),
+        (
+            "Number of flights from EWR in March",
+            [("origin", "select", "EWR"), ("month", "number", 3)],
+        ),
+    ],
+)
+def test_parameter_specs_of_inferred_filters(lexicon, question, expected):
+    specs = plan_question(question, lexicon).param_specs()
+    assert [(s.name, s.type, s.default) for s in specs] == expected
+    for spec in specs:
+        assert f"${spec.name}" in plan_question(question, lexicon).to_sql()
+        if spec.name == "month":
+            assert (spec.min, spec.max, spec.step) == (1, 12, 1)
 
 
 def test_definition_path_is_the_bundled_one():

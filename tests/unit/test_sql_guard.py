@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from sqlglot import exp
 
@@ -32,6 +34,9 @@ GOOD = [
 ]
 
 BAD = [
+    # query parameters must be named and declared (none are declared here)
+    ("SELECT * FROM flights WHERE origin = $origin", "parameters"),
+    ("SELECT * FROM flights WHERE origin = ?", "parameters"),
     # parsing and statement count
     ("", "parse_error"),
     (";", "parse_error"),
@@ -167,3 +172,22 @@ def test_overlong_sql_is_refused_before_parsing():
     with pytest.raises(SQLRefusedError) as refused:
         validate_select("SELECT 1" + " " * MAX_SQL_CHARS, tables=TABLES)
     assert refused.value.rule == "too_long"
+
+
+def test_declared_parameters_are_admitted():
+    sql = "SELECT count(*) FROM flights WHERE origin = $origin AND month = $month"
+    assert validate_select(sql, tables=["flights"], params=["origin", "month"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("sql", "declared", "problem"),
+    [
+        ("SELECT * FROM flights WHERE origin = $origin", ["origin", "month"], "never used"),
+        ("SELECT * FROM flights WHERE origin = $origin AND dest = $dest", ["origin"], "$dest"),
+        ("SELECT * FROM flights WHERE month = $1", ["1"], "named parameters"),
+    ],
+)
+def test_parameters_must_match_their_declarations(sql, declared, problem):
+    with pytest.raises(SQLRefusedError, match=re.escape(problem)) as raised:
+        validate_select(sql, tables=["flights"], params=declared)
+    assert raised.value.rule == "parameters"

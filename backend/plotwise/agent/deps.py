@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from plotwise.data.catalog import Catalog
 from plotwise.semantic.definition import DatasetDefinition
 from plotwise.settings import Settings
+from plotwise.sql.service import SQLService
 
 
 @dataclass
 class TurnDeps:
-    """What the tools of one turn need: the engine, the dataset's definition and the limits."""
+    """What the tools of one turn need: the SQL path, the dataset's definition and the limits."""
 
-    catalog: Catalog
+    sql: SQLService
     definition: DatasetDefinition
     settings: Settings

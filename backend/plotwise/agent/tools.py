@@ -11,34 +11,40 @@ from typing import Any
 from pydantic_ai import ModelRetry, RunContext, ToolReturn
 
 from plotwise.agent.deps import TurnDeps
-from plotwise.errors import QueryTimeoutError, SQLExecutionError, SQLRefusedError
-from plotwise.sql.runner import QueryResult, run_query
+from plotwise.errors import (
+    BadRequestError,
+    QueryTimeoutError,
+    SQLExecutionError,
+    SQLRefusedError,
+)
+from plotwise.sql.params import QueryParamSpec
+from plotwise.sql.result import QueryResult
 
 MODEL_PREVIEW_ROWS = 50
 """Rows of a result shown to the model; the client receives all of them (up to the row cap)."""
 
 
-async def run_sql(ctx: RunContext[TurnDeps], sql: str) -> ToolReturn:
+async def run_sql(
+    ctx: RunContext[TurnDeps], sql: str, params: list[QueryParamSpec] | None = None
+) -> ToolReturn:
     """Run one read-only DuckDB SELECT over the dataset's tables and return its result.
 
     Args:
         sql: Exactly one SELECT statement in DuckDB SQL, over the tables named in the schema.
+            Filters the analyst may want to change are named parameters such as ``$origin``.
+        params: One spec per ``$name`` parameter in the SQL: name, type (text, number, date,
+            select, boolean), default, and label, options (select), min/max/step (number).
 
     Returns:
         The columns with their types, the first rows, the total row count and whether the row cap
         cut the result.
 
     """
-    settings = ctx.deps.settings
     try:
-        result = await run_query(
-            ctx.deps.catalog,
-            sql,
-            max_rows=settings.max_rows,
-            timeout_s=settings.query_timeout_s,
-            query_id=ctx.tool_call_id,
+        result = await ctx.deps.sql.execute(
+            sql, param_specs=params or [], query_id=ctx.tool_call_id
         )
-    except (SQLRefusedError, SQLExecutionError, QueryTimeoutError) as exc:
+    except (BadRequestError, SQLRefusedError, SQLExecutionError, QueryTimeoutError) as exc:
         raise ModelRetry(f"{exc.code}: {exc.message}") from exc
     return ToolReturn(return_value=model_view(result), metadata=result)
 
@@ -51,6 +57,7 @@ def model_view(result: QueryResult) -> dict[str, Any]:
         "row_count": result.row_count,
         "rows_shown": min(result.row_count, MODEL_PREVIEW_ROWS),
         "truncated": result.truncated,
+        "params": result.params,
     }
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, TypeAdapter
 from sse_starlette import ServerSentEvent
 
 from plotwise.errors import ErrorBody
-from plotwise.sql.result import QueryResult
+from plotwise.sql.cache import CachedResult
 
 
 class MetaEvent(BaseModel):
@@ -62,7 +62,7 @@ class ToolResultEvent(BaseModel):
     error: str | None = None
 
 
-class DataEvent(QueryResult):
+class DataEvent(CachedResult):
     """A query result, bound to artifacts by ``query_id``; rows are lists in column order."""
 
     type: Literal["data"] = "data"

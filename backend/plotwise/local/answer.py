@@ -29,7 +29,8 @@ def compose_answer(plan: Plan, sql: str, result: dict[str, Any]) -> str:
     if result.get("truncated"):
         parts.append(f"The result was cut at the row cap of {row_count:,} rows.")
     if plan.filters:
-        parts.append("Filtered on " + ", ".join(f.label for f in plan.filters) + ".")
+        change = " (change it in the sidebar)" if plan.param_specs() else ""
+        parts.append("Filtered on " + ", ".join(f.label for f in plan.filters) + change + ".")
     parts.append(f"```sql\n{sql}\n```")
     parts.append(f"```tsx\n{render_component(spec, columns)}```")
     return "\n\n".join(parts) + "\n"

@@ -66,6 +66,8 @@ class Lexicon:
     definition: DatasetDefinition
     phrases: dict[tuple[str, ...], list[FieldRef]] = field(default_factory=dict)
     values: dict[str, list[FieldRef]] = field(default_factory=dict)
+    column_values: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(table, column) → its distinct values, sorted (for query parameter options)."""
     """Exact text value → the dimension columns that hold it."""
     fields: dict[tuple[str, str], FieldRef] = field(default_factory=dict)
     """(table, name) → the field."""
@@ -129,6 +131,7 @@ class Lexicon:
             ref = lex.fields.get((tname, cname))
             if ref is None:
                 continue
+            lex.column_values[(tname, cname)] = sorted(column_values)
             for value in column_values:
                 lex.values.setdefault(value, []).append(ref)
         return lex

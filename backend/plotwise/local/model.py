@@ -25,6 +25,7 @@ from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls
 
 from plotwise.local.answer import compose_answer
 from plotwise.local.lexicon import Lexicon
+from plotwise.local.plan import Plan
 from plotwise.local.planner import PlanningError, plan_question
 
 MODEL_NAME = "plotwise-local"
@@ -54,7 +55,7 @@ class LocalAnalyst:
             yield {
                 0: DeltaToolCall(
                     name="run_sql",
-                    json_args=json.dumps({"sql": call}),
+                    json_args=json.dumps(_tool_args(call)),
                     tool_call_id=f"call_{uuid4().hex[:12]}",
                 )
             }
@@ -64,11 +65,11 @@ class LocalAnalyst:
         text, call = self._next_step(messages)
         parts: list[TextPart | ToolCallPart] = [TextPart(text)] if text else []
         if call is not None:
-            parts.append(ToolCallPart("run_sql", {"sql": call}, f"call_{uuid4().hex[:12]}"))
+            parts.append(ToolCallPart("run_sql", _tool_args(call), f"call_{uuid4().hex[:12]}"))
         return ModelResponse(parts=parts, model_name=MODEL_NAME)
 
-    def _next_step(self, messages: list[ModelMessage]) -> tuple[str, str | None]:
-        """Return (markdown to say, SQL to run or None) for the conversation so far."""
+    def _next_step(self, messages: list[ModelMessage]) -> tuple[str, Plan | None]:
+        """Return (markdown to say, the plan whose SQL to run, or None) for the conversation."""
         question = _last_question(messages)
         tool_return = _last_tool_return(messages)
         if tool_return is None:
@@ -77,7 +78,7 @@ class LocalAnalyst:
             except PlanningError as exc:
                 return str(exc), None
             label = plan.measure.label if plan.measure else plan.table
-            return f"Running a query for **{label}**…\n\n", plan.to_sql()
+            return f"Running a query for **{label}**…\n\n", plan
         if tool_return.outcome != "success":
             return (
                 "The query failed, and I can't repair SQL on my own:\n\n"
@@ -87,6 +88,14 @@ class LocalAnalyst:
         plan = plan_question(question, self.lexicon)
         sql = _last_sql(messages)
         return compose_answer(plan, sql, tool_return.content), None
+
+
+def _tool_args(plan: Plan) -> dict[str, object]:
+    """Arguments of the ``run_sql`` call: the SQL and its query parameters."""
+    return {
+        "sql": plan.to_sql(),
+        "params": [spec.model_dump(exclude_none=True) for spec in plan.param_specs()],
+    }
 
 
 def _last_question(messages: list[ModelMessage]) -> str:

@@ -9,6 +9,7 @@ import sqlglot
 from sqlglot import exp
 
 from plotwise.local.lexicon import FieldRef
+from plotwise.sql.params import QueryParamSpec
 
 Aggregate = Literal["count", "count_distinct", "avg", "sum", "min", "max", "median"]
 
@@ -38,12 +39,14 @@ class Measure:
 
 @dataclass(frozen=True)
 class Filter:
-    """``ref <op> value``; values are SQL literals already (quoted text or numbers)."""
+    """``ref <op> value``, or ``ref <op> $name`` when ``param`` makes it a query parameter."""
 
     ref: FieldRef
     op: Literal["=", ">", "<", ">=", "<="]
     value: str | int | float
     label: str
+    param: QueryParamSpec | None = None
+    """The query parameter the value is bound to (its default is ``value``)."""
 
 
 @dataclass
@@ -60,6 +63,10 @@ class Plan:
     limit: int | None = None
     explicit_order: bool = False
     """True when the question asked for an order (top N, lowest first)."""
+
+    def param_specs(self) -> list[QueryParamSpec]:
+        """The query parameters of the plan's filters, in filter order."""
+        return [f.param for f in self.filters if f.param is not None]
 
     def dimension_alias(self, ref: FieldRef) -> str:
         """Output column name of a dimension: its name, prefixed when it would be ambiguous."""
@@ -84,7 +91,8 @@ class Plan:
             sql += f" JOIN {table} ON {self.table}.{left} = {table}.{right}"
         if self.filters:
             where = " AND ".join(
-                f"{self._expr(f.ref)} {f.op} {_literal(f.value)}" for f in self.filters
+                f"{self._expr(f.ref)} {f.op} {'$' + f.param.name if f.param else _literal(f.value)}"
+                for f in self.filters
             )
             sql += f" WHERE {where}"
         if group and self.measure is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from plotwise.local.lexicon import FieldRef, Lexicon, Match, Token, tokenize
+from plotwise.local.parameters import parameterize
 from plotwise.local.plan import AGG_ALIAS, AGG_LABEL, Aggregate, Filter, Measure, Plan
 
 AGG_WORDS: dict[str, Aggregate] = {
@@ -132,6 +133,7 @@ class _Reader:
                 plan.filters.append(Filter(resolved, op, value, label))
         plan.filters.extend(self._value_filters(plan))
         plan.filters.extend(self._month_filters(plan))
+        parameterize(plan, self.lex)
         self._ordering(plan)
         return plan
 

@@ -31,6 +31,7 @@ RULES: Final = (
     "file_reference",
     "table_function",
     "unknown_table",
+    "parameters",
 )
 """Every rule name a refusal can carry."""
 
@@ -99,7 +100,7 @@ _ANSI_ESCAPE: Final = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def validate_select(
-    sql: str, *, tables: Collection[str], dialect: str = "duckdb"
+    sql: str, *, tables: Collection[str], params: Collection[str] = (), dialect: str = "duckdb"
 ) -> exp.Expression:
     """Parse ``sql`` and return its tree if it is exactly one read-only query.
 
@@ -110,6 +111,8 @@ def validate_select(
     Args:
         sql: The SQL text, as written by the model.
         tables: Names of the tables the query may read.
+        params: Names of the declared query parameters: the ``$name`` parameters the SQL uses
+            must be exactly these.
         dialect: sqlglot dialect to parse with.
 
     Returns:
@@ -137,7 +140,22 @@ def validate_select(
     _check_statement_kinds(tree, sql, dialect)
     _check_functions(tree, sql, dialect)
     _check_tables(tree, tables)
+    _check_parameters(tree, params)
     return tree
+
+
+def _check_parameters(tree: exp.Expression, declared: Collection[str]) -> None:
+    """Refuse positional parameters, and named ones that are not exactly the declared set."""
+    used: set[str] = set()
+    for node in tree.find_all(exp.Placeholder, exp.Parameter):
+        name = node.name
+        if not name or name.isdigit():
+            raise SQLRefusedError("parameters", "use named parameters ($name), not ? or $1")
+        used.add(name)
+    if missing := sorted(used - set(declared)):
+        raise SQLRefusedError("parameters", f"${missing[0]} is used but not declared in params")
+    if unused := sorted(set(declared) - used):
+        raise SQLRefusedError("parameters", f"parameter {unused[0]!r} is declared but never used")
 
 
 def _check_statement_kinds(tree: exp.Expression, sql: str, dialect: str) -> None:

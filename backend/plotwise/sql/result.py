@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, JsonValue
+from pydantic import BaseModel, Field, JsonValue
+
+from plotwise.sql.params import QueryParamSpec
 
 
 class ColumnSchema(BaseModel):
@@ -35,3 +37,7 @@ class QueryResult(BaseModel):
     """When the rows were fetched (timezone-aware, UTC)."""
     data_version: str
     """`Catalog.data_version` when the query ran."""
+    params: dict[str, JsonValue] = Field(default_factory=dict)
+    """Query parameter values bound for this run, ``{name: value}``."""
+    param_specs: list[QueryParamSpec] = Field(default_factory=list)
+    """The query parameters declared with the SQL."""

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import duckdb
@@ -23,6 +24,7 @@ from plotwise.data.catalog import Catalog
 from plotwise.errors import QueryTimeoutError, SQLExecutionError, SQLRefusedError
 from plotwise.sql.arrow_json import table_rows
 from plotwise.sql.guard import validate_select
+from plotwise.sql.params import QueryParamSpec, bind_values, engine_values
 from plotwise.sql.result import ColumnSchema, QueryResult
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ async def run_query(
     max_rows: int,
     timeout_s: float,
     query_id: str | None = None,
+    param_specs: Sequence[QueryParamSpec] = (),
+    param_values: dict[str, JsonValue] | None = None,
 ) -> QueryResult:
     """Guard, run and fetch one SELECT without blocking the event loop.
 
@@ -58,12 +62,15 @@ async def run_query(
         max_rows: Row cap (>= 1); more rows set ``truncated``.
         timeout_s: Time limit in seconds (> 0) for execution and fetch.
         query_id: Identifier for the result; a new one (`new_query_id`) if None.
+        param_specs: The ``$name`` parameters declared with the SQL.
+        param_values: Values for some of them (the rest take their defaults); bound by DuckDB.
 
     Returns:
         The result, with at most ``max_rows`` rows.
 
     Raises:
         ValueError: ``max_rows`` or ``timeout_s`` is out of range.
+        BadRequestError: A parameter value is unknown or does not fit its spec.
         SQLRefusedError: The guard or the engine's statement check refused the SQL.
         SQLExecutionError: DuckDB failed the query; the message is DuckDB's.
         QueryTimeoutError: The query ran past ``timeout_s`` and was interrupted.
@@ -75,7 +82,9 @@ async def run_query(
         raise ValueError(f"max_rows must be at least 1, got {max_rows}")
     if not timeout_s > 0:
         raise ValueError(f"timeout_s must be positive, got {timeout_s}")
-    validate_select(sql, tables=catalog.tables)
+    specs = list(param_specs)
+    validate_select(sql, tables=catalog.tables, params=[s.name for s in specs])
+    bound = bind_values(specs, param_values)
     cursor = catalog.cursor()
     try:
         statement = engine_statement(sql, cursor)
@@ -87,7 +96,8 @@ async def run_query(
     loop = asyncio.get_running_loop()
     started = time.perf_counter()
     # From here on the worker owns the cursor and closes it, whether it runs or not.
-    future = loop.run_in_executor(None, _fetch, cursor, statement, max_rows, stop)
+    engine_params = engine_values(specs, bound)
+    future = loop.run_in_executor(None, _fetch, cursor, statement, engine_params, max_rows, stop)
     try:
         async with asyncio.timeout(timeout_s):
             columns, rows, truncated = await asyncio.shield(future)
@@ -111,6 +121,8 @@ async def run_query(
         elapsed_ms=(time.perf_counter() - started) * 1000,
         fetched_at=datetime.now(UTC),
         data_version=data_version,
+        params=dict(bound),
+        param_specs=specs,
     )
 
 
@@ -144,6 +156,7 @@ def engine_statement(sql: str, cursor: duckdb.DuckDBPyConnection) -> duckdb.Stat
 def _fetch(
     cursor: duckdb.DuckDBPyConnection,
     statement: duckdb.Statement,
+    params: dict[str, object],
     max_rows: int,
     stop: threading.Event,
 ) -> tuple[list[ColumnSchema], list[list[JsonValue]], bool]:
@@ -151,7 +164,7 @@ def _fetch(
     try:
         if stop.is_set():
             raise SQLExecutionError("the query was stopped before it started")
-        relation = cursor.sql(statement)
+        relation = cursor.sql(statement, params=params or None)
         if relation is None:
             raise SQLExecutionError("the statement returned no result set")
         columns = [

@@ -1,0 +1,130 @@
+"""The result cache: small results in memory for a few minutes, large ones as Arrow files.
+
+Keys cover everything that decides a result: the SQL, the bound parameter values, the data
+version and the row cap, so a change in the data is a new key, never a stale hit. Small results
+(at most ``large_rows`` rows) expire after ``ttl_s``; large ones are written as Arrow IPC files
+under the data directory and kept until an explicit refresh replaces them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pyarrow as pa
+from pydantic import BaseModel, JsonValue
+
+from plotwise.sql.result import QueryResult
+
+MAX_MEMORY_ENTRIES = 256
+"""Small results kept in memory at most (least recently used dropped first)."""
+
+MAX_FILES = 32
+"""Large results kept on disk at most (oldest dropped first)."""
+
+
+class CacheInfo(BaseModel):
+    """How a result relates to the cache: its ``key``, whether it was a ``hit``, and its expiry."""
+
+    key: str
+    hit: bool
+    stored_at: datetime
+    expires_at: datetime | None
+    """None for large results, kept until an explicit refresh."""
+
+
+def cache_key(sql: str, params: dict[str, JsonValue], data_version: str, max_rows: int) -> str:
+    """Return the cache key of a query run: 24 hex digits of SHA-256 over its inputs."""
+    material = json.dumps([sql, sorted(params.items()), data_version, max_rows], default=str)
+    return hashlib.sha256(material.encode()).hexdigest()[:24]
+
+
+class ResultCache:
+    """Thread-safe cache of query results (see the module docstring for the policy)."""
+
+    def __init__(self, folder: Path, *, ttl_s: float, large_rows: int) -> None:
+        self.folder = folder
+        self.ttl = timedelta(seconds=ttl_s)
+        self.large_rows = large_rows
+        self._memory: OrderedDict[str, tuple[QueryResult, CacheInfo]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[QueryResult, CacheInfo] | None:
+        """Return the cached result and its info (``hit`` True), or None when absent/expired."""
+        now = datetime.now(UTC)
+        with self._lock:
+            entry = self._memory.get(key)
+            if entry is not None:
+                result, info = entry
+                if info.expires_at is not None and info.expires_at <= now:
+                    del self._memory[key]
+                else:
+                    self._memory.move_to_end(key)
+                    return result, info.model_copy(update={"hit": True})
+        return self._read_file(key)
+
+    def put(self, key: str, result: QueryResult) -> CacheInfo:
+        """Store a fresh result under ``key`` and return its info (``hit`` False)."""
+        now = datetime.now(UTC)
+        if result.row_count > self.large_rows:
+            info = CacheInfo(key=key, hit=False, stored_at=now, expires_at=None)
+            self._write_file(key, result, info)
+            return info
+        info = CacheInfo(key=key, hit=False, stored_at=now, expires_at=now + self.ttl)
+        with self._lock:
+            self._memory[key] = (result, info)
+            self._memory.move_to_end(key)
+            while len(self._memory) > MAX_MEMORY_ENTRIES:
+                self._memory.popitem(last=False)
+        return info
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        return self.folder / f"{key}.arrow", self.folder / f"{key}.json"
+
+    def _write_file(self, key: str, result: QueryResult, info: CacheInfo) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        rows_path, meta_path = self._paths(key)
+        names = [f"c{i}" for i in range(len(result.columns))]
+        table = pa.table({n: [row[i] for row in result.rows] for i, n in enumerate(names)})
+        meta = {
+            "result": result.model_dump(mode="json", exclude={"rows"}),
+            "info": info.model_dump(mode="json"),
+        }
+        tmp_rows, tmp_meta = rows_path.with_suffix(".arrow.tmp"), meta_path.with_suffix(".json.tmp")
+        with pa.OSFile(str(tmp_rows), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
+        # Rows first, metadata last: a reader never sees metadata without its rows.
+        os.replace(tmp_rows, rows_path)
+        os.replace(tmp_meta, meta_path)
+        self._prune_files()
+
+    def _read_file(self, key: str) -> tuple[QueryResult, CacheInfo] | None:
+        rows_path, meta_path = self._paths(key)
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            with pa.memory_map(str(rows_path)) as source:
+                table = pa.ipc.open_file(source).read_all()
+        except (FileNotFoundError, ValueError, pa.ArrowInvalid):
+            return None
+        rows = [list(row.values()) for row in table.to_pylist()]
+        result = QueryResult.model_validate({**meta["result"], "rows": rows})
+        info = CacheInfo.model_validate(meta["info"]).model_copy(update={"hit": True})
+        return result, info
+
+    def _prune_files(self) -> None:
+        metas = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for meta in metas[: max(0, len(metas) - MAX_FILES)]:
+            meta.unlink(missing_ok=True)
+            meta.with_suffix(".arrow").unlink(missing_ok=True)
+
+
+class CachedResult(QueryResult):
+    """A query result with how it relates to the cache."""
+
+    cache: CacheInfo
