@@ -81,6 +81,7 @@ def _ask(args: argparse.Namespace) -> int:
                     "sql": outcome.sql,
                     "columns": [c.name for c in outcome.columns],
                     "rows": outcome.rows,
+                    "params": outcome.params,
                     "row_count": outcome.row_count,
                     "truncated": outcome.truncated,
                     "code": outcome.code,
@@ -100,6 +101,9 @@ def _print_text(outcome) -> None:  # noqa: ANN001 - TurnOutcome, imported lazily
         print(f"\nerror ({outcome.error.code}): {outcome.error.message}", file=sys.stderr)
     if outcome.sql:
         print(f"\nSQL:\n{outcome.sql}\n")
+        if outcome.params:
+            bound = ", ".join(f"${k} = {v!r}" for k, v in outcome.params.items())
+            print(f"Parameters: {bound}\n")
         names = [c.name for c in outcome.columns]
         cells = [[("" if v is None else str(v)) for v in row] for row in outcome.rows]
         widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(names)]

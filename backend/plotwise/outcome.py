@@ -22,6 +22,8 @@ class TurnOutcome(BaseModel):
 
     answer: str = ""
     sql: str | None = None
+    params: dict[str, JsonValue] = {}
+    """Query parameter values bound to ``sql``."""
     columns: list[ColumnSchema] = []
     rows: list[list[JsonValue]] = []
     row_count: int = 0
@@ -39,6 +41,7 @@ async def collect(events: AsyncIterator[BaseModel]) -> TurnOutcome:
             out.answer += event.delta
         elif isinstance(event, DataEvent):
             out.sql, out.columns, out.rows = event.sql, event.columns, event.rows
+            out.params = event.params
             out.row_count, out.truncated = event.row_count, event.truncated
         elif isinstance(event, ArtifactEvent):
             out.code = event.code

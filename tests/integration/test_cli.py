@@ -50,7 +50,8 @@ def test_ask_json_prints_the_rows_of_the_data(cli_data_dir):
 def test_ask_text_prints_answer_sql_and_rows(cli_data_dir):
     done = run_cli(["ask", "How many flights went to LAX?"], cli_data_dir)
     assert done.returncode == 0, done.stderr
-    assert "SQL:" in done.stdout and "dest = 'LAX'" in done.stdout
+    assert "SQL:" in done.stdout and "dest = $dest" in done.stdout
+    assert "Parameters: $dest = 'LAX'" in done.stdout
     assert "16,174" in done.stdout or "16174" in done.stdout
 
 
