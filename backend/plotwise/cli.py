@@ -47,6 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path)
     ev.add_argument("-o", "--output", type=Path, help="write the JSON lines here, not stdout")
     ev.set_defaults(handler=_eval)
+
+    bench = sub.add_parser(
+        "bench", help="measure turn latency and browser rendering; print figures"
+    )
+    bench.add_argument("--turns", type=int, default=50, help="turns to time (default 50)")
+    bench.add_argument("--rounds", type=int, default=10, help="browser rounds (default 10)")
+    bench.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
+    bench.add_argument("--json", type=Path, dest="json_path", help="also write figures here")
+    bench.set_defaults(handler=_bench)
     return parser
 
 
@@ -139,6 +148,18 @@ def _eval(args: argparse.Namespace) -> int:
             out.close()
     print(summary_line(records), file=sys.stderr if not args.output else sys.stdout)
     return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from plotwise.bench.command import run_bench
+
+    return run_bench(
+        Settings(),
+        turns=args.turns,
+        rounds=args.rounds,
+        browser=not args.no_browser,
+        json_path=args.json_path,
+    )
 
 
 if __name__ == "__main__":

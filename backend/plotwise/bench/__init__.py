@@ -1,0 +1,1 @@
+"""``plotwise bench``: measured figures for the paths Plotwise adds around the model."""
