@@ -5,6 +5,8 @@ import { describeError } from "./compile";
 /** A compiled component with the props to render it with. */
 export interface RenderJob extends ArtifactProps {
   component: ArtifactComponent;
+  /** performance.now() when the message asking for this render arrived. */
+  received: number;
 }
 
 interface BoundaryProps {

@@ -1,5 +1,5 @@
 import { createRoot } from "react-dom/client";
-import { parseRenderMessage } from "@plotwise/protocol";
+import { parseParentMessage } from "@plotwise/protocol";
 import { observeHeight, postToParent } from "./bridge";
 import { BLOCKED_GLOBALS, removeGlobals } from "./lockdown";
 import { createRuntime } from "./runtime";
@@ -15,10 +15,12 @@ const render = createRuntime(createRoot(container));
 observeHeight(container);
 
 window.addEventListener("message", (event) => {
+  // Taken first, so the reported render time covers parsing the message too.
+  const received = performance.now();
   // Only the embedding app may ask for a render; a top-level load has no parent to trust.
   if (window.parent === window || event.source !== window.parent) return;
-  const message = parseRenderMessage(event.data);
-  if (message) render(message);
+  const message = parseParentMessage(event.data);
+  if (message) render(message, received);
 });
 
 postToParent({ type: "ready" });

@@ -16,14 +16,14 @@ pytestmark = pytest.mark.browser
 RENDER_TIMEOUT_MS = 30_000
 
 
-def ask(page: Page, url: str, question: str) -> None:
+def send(page: Page, url: str, question: str) -> None:
     page.goto(url)
     page.get_by_test_id("chat-input").fill(question)
     page.get_by_test_id("chat-send").click()
 
 
 def test_flights_by_carrier_renders_sixteen_bars(page: Page, app_url: str):
-    ask(page, app_url, "Number of flights by carrier")
+    send(page, app_url, "Number of flights by carrier")
     host = page.locator('[data-testid="artifact"][data-state="rendered"]')
     expect(host).to_be_visible(timeout=RENDER_TIMEOUT_MS)
     frame_element = page.get_by_test_id("artifact-frame")
@@ -80,7 +80,7 @@ def component_model(code: str) -> FunctionModel:
 )
 def test_bad_components_show_the_error_state(page: Page, e2e_settings, code, message):
     with live_server(create_app(e2e_settings, model=component_model(code))) as url:
-        ask(page, url, "show me")
+        send(page, url, "show me")
         host = page.locator('[data-testid="artifact"][data-state="error"]')
         expect(host).to_be_visible(timeout=RENDER_TIMEOUT_MS)
         error = page.get_by_test_id("artifact-error")

@@ -8,7 +8,7 @@ import statistics
 def percentile(values: list[float], q: float) -> float:
     """The ``q``-th percentile (0-100) of ``values``, by linear interpolation between ranks.
 
-    Uses the "exclusive" method of `statistics.quantiles` for n >= 2 (Hyndman & Fan type 6).
+    Uses the "inclusive" method of `statistics.quantiles` (Hyndman & Fan type 7, NumPy's default).
 
     Raises:
         ValueError: ``values`` is empty.

@@ -1,37 +1,28 @@
 import { useMemo, useState } from "react";
-import { ChartColumn, Code } from "lucide-react";
-import type { ArtifactEvent, DataEvent } from "../chat/events";
+import { ChartColumn, Code, SlidersHorizontal } from "lucide-react";
 import type { TurnStatus } from "../chat/chatState";
-import type { JsonObject } from "../lib/json";
+import { formatFetchedAt } from "../lib/time";
+import type { ArtifactRecord } from "../store/types";
 import type { CodeExtraction } from "./extractCode";
-import { artifactRows } from "./records";
+import type { Row } from "./protocol";
+import { toRecords } from "./records";
 import { SandboxFrame } from "./SandboxFrame";
+import { usableSchema, viewParamValues } from "./viewParams";
 import "./artifact.css";
 
 type Tab = "chart" | "code";
 
-// One shared object, so the frame does not re-render when nothing changed.
-const NO_PARAMS: JsonObject = {};
+// One shared array, so the frame is not sent new data when there is none.
+const NO_ROWS: Row[] = [];
 
 interface ArtifactViewProps {
   extraction: CodeExtraction;
-  artifact: ArtifactEvent | null;
-  data: DataEvent[];
+  /** The artifact in the store, once the server announced it (or the turn finished). */
+  record: ArtifactRecord | null;
   status: TurnStatus;
-}
-
-interface Renderable {
-  code: string;
-  queryId: string | null;
-}
-
-/** What to render: the server's artifact event, or (if it never came) the finished block itself. */
-function renderableOf(props: ArtifactViewProps): Renderable | null {
-  if (props.artifact) return { code: props.artifact.code, queryId: props.artifact.query_id };
-  if (props.extraction.complete && props.status === "done") {
-    return { code: props.extraction.code, queryId: props.data.at(-1)?.query_id ?? null };
-  }
-  return null;
+  active: boolean;
+  /** Makes this the sidebar's artifact; `reveal` also unfolds a folded sidebar. */
+  onActivate: (key: string, reveal: boolean) => void;
 }
 
 function placeholder(status: TurnStatus, complete: boolean): string {
@@ -39,20 +30,39 @@ function placeholder(status: TurnStatus, complete: boolean): string {
   return "The component was not finished, so there is nothing to render.";
 }
 
+function LiveChart({ record }: { record: ArtifactRecord }) {
+  const rows = useMemo(() => (record.data ? toRecords(record.data.columns, record.data.rows) : NO_ROWS), [record.data]);
+  const schema = useMemo(() => usableSchema(record.code), [record.code]);
+  const params = useMemo(() => viewParamValues(schema, record.viewParams), [schema, record.viewParams]);
+  return (
+    <>
+      <SandboxFrame code={record.code} data={rows} params={params} />
+      {record.fetchedAt && <p className="artifact-fetched">Data fetched at {formatFetchedAt(record.fetchedAt)}</p>}
+    </>
+  );
+}
+
 /** The answer's component: a "Chart" tab (sandboxed render) and a "Code" tab (streams live). */
-export function ArtifactView(props: ArtifactViewProps) {
-  const { extraction, artifact, data, status } = props;
+export function ArtifactView({ extraction, record, status, active, onActivate }: ArtifactViewProps) {
   const [chosen, setChosen] = useState<Tab | null>(null);
-  const renderable = renderableOf(props);
-  const queryId = renderable?.queryId ?? null;
-  const rows = useMemo(() => artifactRows(data, queryId), [data, queryId]);
-  const source = data.find((event) => event.query_id === queryId);
   // Until the user picks a tab, show the code while it streams and the chart once it can render.
-  const tab: Tab = chosen ?? (renderable ? "chart" : "code");
-  const code = artifact?.code ?? extraction.code;
+  const tab: Tab = chosen ?? (record ? "chart" : "code");
+  // The record's code is what renders; parameter changes and refreshes never touch it.
+  const code = record?.code ?? extraction.code;
+  const activate = () => {
+    if (record && !active) onActivate(record.key, false);
+  };
 
   return (
-    <section className="artifact" aria-label="Generated component">
+    <section
+      className="artifact"
+      aria-label="Generated component"
+      data-active={active || undefined}
+      data-loading={record?.loading ?? undefined}
+      // Clicking into the chart focuses its frame; that focus bubbles here as focusin.
+      onFocus={activate}
+      onPointerDown={activate}
+    >
       <div className="artifact-bar" role="tablist">
         <button type="button" role="tab" aria-selected={tab === "chart"} onClick={() => setChosen("chart")}>
           <ChartColumn size={15} aria-hidden /> Chart
@@ -61,16 +71,32 @@ export function ArtifactView(props: ArtifactViewProps) {
           <Code size={15} aria-hidden /> Code
         </button>
         <span className="artifact-meta">
-          {!extraction.complete && status === "streaming" ? "streaming…" : (extraction.language ?? "tsx")}
-          {source && ` · ${source.row_count.toLocaleString()} rows${source.truncated ? " (truncated)" : ""}`}
+          {record?.loading ? (
+            <span className="artifact-updating" role="status">
+              {record.loading === "refresh" ? "Refreshing data…" : "Updating data…"}
+            </span>
+          ) : (
+            <>
+              {!extraction.complete && status === "streaming" ? "streaming…" : (extraction.language ?? record?.language ?? "tsx")}
+              {record?.data && ` · ${record.data.rowCount.toLocaleString()} rows${record.data.truncated ? " (truncated)" : ""}`}
+            </>
+          )}
         </span>
+        {record && (
+          <button
+            type="button"
+            className="artifact-params-button"
+            aria-pressed={active}
+            data-testid="artifact-activate"
+            onClick={() => onActivate(record.key, true)}
+            title="Show this chart's parameters in the sidebar"
+          >
+            <SlidersHorizontal size={14} aria-hidden /> Parameters
+          </button>
+        )}
       </div>
       <div className="artifact-panel" role="tabpanel" hidden={tab !== "chart"}>
-        {renderable ? (
-          <SandboxFrame code={renderable.code} data={rows} params={NO_PARAMS} />
-        ) : (
-          <div className="artifact-placeholder">{placeholder(status, extraction.complete)}</div>
-        )}
+        {record ? <LiveChart record={record} /> : <div className="artifact-placeholder">{placeholder(status, extraction.complete)}</div>}
       </div>
       <div className="artifact-panel" role="tabpanel" hidden={tab !== "code"}>
         <pre className="artifact-code">

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { JsonObject } from "../lib/json";
-import { clampHeight, parseSandboxMessage, type RenderMessage, type Row } from "./protocol";
+import { clampHeight, parseSandboxMessage, type ParamsMessage, type RenderMessage, type Row } from "./protocol";
 import { validateComponent } from "./validation";
 
 /** The sandbox page; set VITE_SANDBOX_URL at build time to serve it from a separate origin. */
@@ -13,7 +13,9 @@ const INITIAL_HEIGHT = 400;
 
 export type FrameState = "rendering" | "rendered" | "error";
 
-type Status = { state: "rendering" } | { state: "rendered" } | { state: "error"; message: string };
+// `overlay`: a new component or new data shows "Rendering chart…"; a params-only re-render
+// keeps the chart visible (it takes milliseconds, and a colour picker sends many).
+type Status = { state: "rendering"; overlay: boolean } | { state: "rendered" } | { state: "error"; message: string };
 
 interface SandboxFrameProps {
   code: string;
@@ -21,9 +23,21 @@ interface SandboxFrameProps {
   params: JsonObject;
 }
 
-function Host({ state, children }: { state: FrameState; children: ReactNode }) {
+/** The latest completed render: its duration in the sandbox, and a count so each one is observable. */
+interface RenderTiming {
+  ms: number | null;
+  seq: number;
+}
+
+function Host({ state, timing = null, children }: { state: FrameState; timing?: RenderTiming | null; children: ReactNode }) {
   return (
-    <div className="sandbox-host" data-testid="artifact" data-state={state}>
+    <div
+      className="sandbox-host"
+      data-testid="artifact"
+      data-state={state}
+      data-render-ms={timing?.ms}
+      data-render-seq={timing?.seq}
+    >
       {children}
     </div>
   );
@@ -45,18 +59,33 @@ function LiveFrame({ code, data, params, onRetry }: SandboxFrameProps & { onRetr
   const ready = useRef(false);
   const loads = useRef(0);
   const latest = useRef<RenderMessage>({ type: "render", code, data, params });
-  const [status, setStatus] = useState<Status>({ state: "rendering" });
+  // What the frame already has: when only the params differ, just those are sent.
+  const posted = useRef<{ code: string; data: Row[] } | null>(null);
+  const [status, setStatus] = useState<Status>({ state: "rendering", overlay: true });
   const [height, setHeight] = useState(INITIAL_HEIGHT);
+  const [timing, setTiming] = useState<RenderTiming | null>(null);
 
   // The frame's origin is opaque ("null"), so "*" is the only target origin that reaches it;
   // the frame is identified by its window object instead, and closed if it ever navigates.
-  const post = useCallback(() => frame.current?.contentWindow?.postMessage(latest.current, "*"), []);
+  const post = useCallback(() => {
+    const target = frame.current?.contentWindow;
+    if (!target) return;
+    const message = latest.current;
+    const last = posted.current;
+    if (last !== null && last.code === message.code && last.data === message.data) {
+      const update: ParamsMessage = { type: "params", params: message.params };
+      target.postMessage(update, "*");
+      setStatus({ state: "rendering", overlay: false });
+      return;
+    }
+    target.postMessage(message, "*");
+    posted.current = { code: message.code, data: message.data };
+    setStatus({ state: "rendering", overlay: true });
+  }, []);
 
   useEffect(() => {
     latest.current = { type: "render", code, data, params };
-    if (!ready.current) return;
-    setStatus({ state: "rendering" });
-    post();
+    if (ready.current) post();
   }, [code, data, params, post]);
 
   // Layout effect: the listener must exist before the frame's first "ready" can arrive.
@@ -77,6 +106,7 @@ function LiveFrame({ code, data, params, onRetry }: SandboxFrameProps & { onRetr
           return;
         case "rendered":
           setStatus({ state: "rendered" });
+          setTiming((previous) => ({ ms: message.ms, seq: (previous?.seq ?? 0) + 1 }));
           return;
         case "error":
           setStatus({
@@ -109,7 +139,7 @@ function LiveFrame({ code, data, params, onRetry }: SandboxFrameProps & { onRetr
   };
 
   return (
-    <Host state={status.state}>
+    <Host state={status.state} timing={timing}>
       {status.state === "error" ? (
         <FrameError message={status.message} onRetry={onRetry} />
       ) : (
@@ -125,7 +155,7 @@ function LiveFrame({ code, data, params, onRetry }: SandboxFrameProps & { onRetr
             onLoad={onLoad}
             style={{ height }}
           />
-          {status.state === "rendering" && <div className="sandbox-status">Rendering chart…</div>}
+          {status.state === "rendering" && status.overlay && <div className="sandbox-status">Rendering chart…</div>}
         </>
       )}
     </Host>
@@ -134,7 +164,9 @@ function LiveFrame({ code, data, params, onRetry }: SandboxFrameProps & { onRetr
 
 /**
  * Validates `code`, then renders it in a sandboxed iframe with `{data, params}` as props.
- * Code that fails validation never reaches the frame. Retry recreates the frame.
+ * Code that fails validation never reaches the frame. Retry recreates the frame. New data or
+ * params are posted to the same frame (it never reloads for them); keep `data` and `params`
+ * referentially stable between renders, since a new reference means a new message.
  */
 export function SandboxFrame({ code, data, params }: SandboxFrameProps) {
   const [attempt, setAttempt] = useState(0);

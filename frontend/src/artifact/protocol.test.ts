@@ -1,16 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { clampHeight, MAX_ERROR_LENGTH, parseRenderMessage, parseSandboxMessage } from "./protocol";
+import { clampHeight, MAX_ERROR_LENGTH, parseParentMessage, parseRenderMessage, parseSandboxMessage } from "./protocol";
 
 describe("parseSandboxMessage", () => {
   it("reads each known message type", () => {
     expect(parseSandboxMessage({ type: "ready" })).toEqual({ type: "ready" });
-    expect(parseSandboxMessage({ type: "rendered" })).toEqual({ type: "rendered" });
+    expect(parseSandboxMessage({ type: "rendered", ms: 12.5 })).toEqual({ type: "rendered", ms: 12.5 });
     expect(parseSandboxMessage({ type: "height", height: 384 })).toEqual({ type: "height", height: 384 });
     expect(parseSandboxMessage({ type: "error", phase: "render", message: "boom" })).toEqual({
       type: "error",
       phase: "render",
       message: "boom",
     });
+  });
+
+  it("reads a missing or invalid render time as null", () => {
+    for (const ms of [undefined, "5", -1, Number.NaN]) {
+      expect(parseSandboxMessage({ type: "rendered", ms })).toEqual({ type: "rendered", ms: null });
+    }
   });
 
   it("copies known fields only", () => {
@@ -57,5 +63,19 @@ describe("parseRenderMessage", () => {
     expect(parseRenderMessage({ type: "render", code: "x", data: [{ a: new Date(0) }], params: {} })).toBeNull();
     expect(parseRenderMessage({ type: "render", code: "x", data: [], params: null })).toBeNull();
     expect(parseRenderMessage({ type: "render", code: 1, data: [], params: {} })).toBeNull();
+  });
+});
+
+describe("parseParentMessage", () => {
+  it("reads a params-only re-render and a full render", () => {
+    expect(parseParentMessage({ type: "params", params: { color: "#fff" }, code: "x" })).toEqual({ type: "params", params: { color: "#fff" } });
+    const render = { type: "render", code: "x", data: [], params: {} };
+    expect(parseParentMessage(render)).toEqual(render);
+  });
+
+  it("rejects params that are not a plain JSON object", () => {
+    expect(parseParentMessage({ type: "params", params: [1] })).toBeNull();
+    expect(parseParentMessage({ type: "params", params: { d: new Date(0) } })).toBeNull();
+    expect(parseParentMessage({ type: "navigate" })).toBeNull();
   });
 });

@@ -6,7 +6,7 @@ import { isJsonValue, isRecord, type JsonObject, type JsonValue } from "../lib/j
 /** One data row as the component receives it. */
 export type Row = Record<string, JsonValue>;
 
-/** Parent → sandbox: compile `code` (if new) and render its default export with these props. */
+/** Parent → sandbox: compile `code` (unless it is the cached one) and render it with these props. */
 export interface RenderMessage {
   type: "render";
   code: string;
@@ -14,12 +14,22 @@ export interface RenderMessage {
   params: JsonObject;
 }
 
+/** Parent → sandbox: re-render the current component and data with new view parameters only. */
+export interface ParamsMessage {
+  type: "params";
+  params: JsonObject;
+}
+
+/** Everything the parent may send. */
+export type ParentMessage = RenderMessage | ParamsMessage;
+
 export type RenderPhase = "compile" | "render";
 
 /** Sandbox → parent messages. */
 export type SandboxMessage =
   | { type: "ready" }
-  | { type: "rendered" }
+  /** `ms`: from the sandbox receiving the message to the commit (performance.now()). */
+  | { type: "rendered"; ms: number | null }
   | { type: "error"; phase: RenderPhase; message: string }
   | { type: "height"; height: number };
 
@@ -46,7 +56,10 @@ export function parseSandboxMessage(value: unknown): SandboxMessage | null {
     case "ready":
       return { type: "ready" };
     case "rendered":
-      return { type: "rendered" };
+      return {
+        type: "rendered",
+        ms: typeof value.ms === "number" && Number.isFinite(value.ms) && value.ms >= 0 ? value.ms : null,
+      };
     case "error": {
       const phase = value.phase === "compile" || value.phase === "render" ? value.phase : null;
       if (phase === null || typeof value.message !== "string") return null;
@@ -61,11 +74,25 @@ export function parseSandboxMessage(value: unknown): SandboxMessage | null {
   }
 }
 
+function paramsOf(value: unknown): JsonObject | null {
+  return isRecord(value) && isJsonValue(value) ? (value as JsonObject) : null;
+}
+
 /** Reads a render request from the parent; null when it is not one. */
 export function parseRenderMessage(value: unknown): RenderMessage | null {
   if (!isRecord(value) || value.type !== "render" || typeof value.code !== "string") return null;
-  const { data, params } = value;
+  const { data } = value;
+  const params = paramsOf(value.params);
   if (!Array.isArray(data) || !data.every((row) => isRecord(row) && isJsonValue(row))) return null;
-  if (!isRecord(params) || !isJsonValue(params)) return null;
-  return { type: "render", code: value.code, data: data as Row[], params: params as JsonObject };
+  if (params === null) return null;
+  return { type: "render", code: value.code, data: data as Row[], params };
+}
+
+/** Reads a message from the parent (`render` or `params`); null for anything else. */
+export function parseParentMessage(value: unknown): ParentMessage | null {
+  if (isRecord(value) && value.type === "params") {
+    const params = paramsOf(value.params);
+    return params === null ? null : { type: "params", params };
+  }
+  return parseRenderMessage(value);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DataEvent } from "../chat/events";
-import { artifactRows, toRecords } from "./records";
+import { dataFor, toRecords } from "./records";
 
 const columns = [
   { name: "carrier", type: "VARCHAR" },
@@ -19,6 +19,9 @@ function dataEvent(queryId: string, rows: DataEvent["rows"]): DataEvent {
     elapsed_ms: 1,
     fetched_at: "2026-11-21T08:00:00Z",
     data_version: "v1",
+    params: {},
+    param_specs: [],
+    cache: null,
   };
 }
 
@@ -44,15 +47,15 @@ describe("toRecords", () => {
   });
 });
 
-describe("artifactRows", () => {
+describe("dataFor", () => {
   const events = [dataEvent("q1", [["AA", 1]]), dataEvent("q2", [["UA", 2]])];
 
   it("uses the data event the artifact names", () => {
-    expect(artifactRows(events, "q2")).toEqual([{ carrier: "UA", flights: 2 }]);
+    expect(dataFor(events, "q2")?.rows).toEqual([["UA", 2]]);
   });
 
-  it("gives no rows for a null or unknown query id", () => {
-    expect(artifactRows(events, null)).toEqual([]);
-    expect(artifactRows(events, "q9")).toEqual([]);
+  it("gives no data for a null or unknown query id", () => {
+    expect(dataFor(events, null)).toBeNull();
+    expect(dataFor(events, "q9")).toBeNull();
   });
 });

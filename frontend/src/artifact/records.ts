@@ -1,5 +1,6 @@
-import type { ColumnSchema, DataEvent } from "../chat/events";
+import type { DataEvent } from "../chat/events";
 import type { JsonValue } from "../lib/json";
+import type { ColumnSchema } from "../query/result";
 import type { Row } from "./protocol";
 
 /**
@@ -12,11 +13,10 @@ export function toRecords(columns: readonly ColumnSchema[], rows: readonly (read
 }
 
 /**
- * The `data` prop for an artifact: the rows of the data event named by `queryId`. With no query
- * id (or an unknown one) the component gets an empty array rather than another query's rows.
+ * The data event an artifact renders: the one named by `queryId`. With no query id (or an
+ * unknown one) there is none, so the component gets no rows rather than another query's.
  */
-export function artifactRows(data: readonly DataEvent[], queryId: string | null): Row[] {
-  if (queryId === null) return [];
-  const match = data.find((event) => event.query_id === queryId);
-  return match ? toRecords(match.columns, match.rows) : [];
+export function dataFor(data: readonly DataEvent[], queryId: string | null): DataEvent | null {
+  if (queryId === null) return null;
+  return data.find((event) => event.query_id === queryId) ?? null;
 }

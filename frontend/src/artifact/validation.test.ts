@@ -66,6 +66,29 @@ function Artifact({ data }) {
 
 export default Artifact;`,
   "anonymous default function": `export default function ({ data }) { return <span>{data.length}</span>; }`,
+  "view parameters beside the default export": `import { BarChart, Bar, XAxis, YAxis, ResponsiveContainer } from "recharts";
+
+export const params = {
+  color: { type: "color", label: "Bar colour", default: "#4f46e5" },
+  topN: { type: "number", label: "Bars shown", min: 1, max: 50, step: 1, default: 10 },
+  span: { type: "daterange", default: ["2013-01-01", "2013-12-31"] },
+};
+
+export default function Artifact({ data, params }) {
+  const rows = [...data].sort((a, b) => b.flights - a.flights).slice(0, params.topN ?? 10);
+  return (
+    <ResponsiveContainer width="100%" height={360}>
+      <BarChart data={rows}>
+        <XAxis dataKey="carrier" />
+        <YAxis />
+        <Bar dataKey="flights" fill={params.color ?? "#4f46e5"} isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}`,
+  "exported types beside the default export": `export interface Row { carrier: string }
+export type Rows = Row[];
+export default function A({ data }: { data: Rows }) { return <p>{data.length}</p>; }`,
 };
 
 interface BadCase {
@@ -119,6 +142,14 @@ const bad: Record<string, BadCase> = {
   "wrapped component": { code: `import { memo } from "react";\nexport default memo(() => null);`, rule: /must be a function component/, line: 2 },
   "default export of a non-function": { code: `const A = 42;\nexport default A;`, rule: /must be a function component/, line: 2 },
   "async component": { code: `export default async function A() { return null; }`, rule: /not async or a generator/, line: 1 },
+  "named export other than params": { code: `export const colors = ["#fff"];\n${wrap("")}`, rule: /named export is not allowed \(only "export const params/, line: 1 },
+  "exported helper function": { code: `export function helper() { return 1; }\n${wrap("")}`, rule: /named export "helper" is not allowed/, line: 1 },
+  "export list": { code: `const params = {};\nexport { params };\n${wrap("")}`, rule: /named export "params" is not allowed/, line: 2 },
+  "params declared with let": { code: `export let params = {};\n${wrap("")}`, rule: /declared with "export const params", not "let"/, line: 1 },
+  "params not a literal": { code: `const p = {};\nexport const params = p;\n${wrap("")}`, rule: /must be an object literal, not the variable "p"/, line: 2 },
+  "params with a call": { code: `export const params = {\n  n: { type: "number", default: Math.random() },\n};\n${wrap("")}`, rule: /view parameter "n": field "default" must be a literal/, line: 2 },
+  "params with an unknown type": { code: `export const params = {\n  n: { type: "slider", default: 1 },\n};\n${wrap("")}`, rule: /view parameter "n": type must be one of/, line: 2 },
+  "params default out of range": { code: `export const params = {\n  n: { type: "number", max: 5, default: 9 },\n};\n${wrap("")}`, rule: /view parameter "n": default 9 is above max 5/, line: 2 },
   "syntax error": { code: `export default function A() {\n  return <div>;\n}`, rule: /^Syntax error at line \d+:\d+: /, line: 2 },
 };
 

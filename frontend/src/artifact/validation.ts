@@ -1,10 +1,17 @@
-import { parse } from "@babel/parser";
-import type { File, Node } from "@babel/types";
+import type { Node } from "@babel/types";
 import { walk } from "./astWalk";
+import { checkDefaultExport, checkNamedExports } from "./exportRules";
+import { collectParamSchema } from "./paramSchema";
+import { parseComponentCode, where, type Report } from "./parseCode";
 
 // The one owner of the component validation policy: the app checks code before it reaches the
 // sandbox, and the sandbox imports this same module to check again. The sandbox's CSP and
 // iframe isolation are the real wall; this is an early, explainable refusal on top of them.
+// Its siblings exportRules.ts (what may be exported) and paramSchema.ts (the literal
+// `export const params`) are parts of this policy, applied from validateComponent below.
+
+export { readParamSchema, type ParamSchemaResult } from "./paramSchema";
+export type { ParamSchema, ParamSpec } from "./paramSpec";
 
 /** Modules a generated component may import. */
 export const ALLOWED_IMPORTS: readonly string[] = ["react", "recharts", "lucide-react"];
@@ -51,17 +58,6 @@ export const GLOBAL_OBJECTS: readonly string[] = ["window", "self", "frames", "d
 export const MAX_CODE_LENGTH = 60_000;
 
 export type ValidationResult = { ok: true } | { ok: false; problems: string[] };
-
-type FunctionNode = Extract<Node, { type: "FunctionDeclaration" | "FunctionExpression" | "ArrowFunctionExpression" }>;
-
-function isFunction(node: Node): node is FunctionNode {
-  return node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression";
-}
-
-function where(node: Node): string {
-  const start = node.loc?.start;
-  return start ? `line ${start.line}:${start.column + 1}` : "line ?";
-}
 
 /** The value of a string that is fixed in the source ("a", `a`, "a" + "b"), else null. */
 function staticString(node: Node): string | null {
@@ -118,7 +114,7 @@ function isNavigationTarget(node: Node): boolean {
   return false;
 }
 
-function checkNode(node: Node, ancestors: readonly Node[], report: (node: Node, text: string) => void): void {
+function checkNode(node: Node, ancestors: readonly Node[], report: Report): void {
   const parent = ancestors[0];
   switch (node.type) {
     case "ImportDeclaration":
@@ -205,78 +201,18 @@ function checkNode(node: Node, ancestors: readonly Node[], report: (node: Node, 
   }
 }
 
-/** What a top-level name is bound to, for `export default Name`. */
-function topLevelBindings(ast: File): Map<string, Node> {
-  const bindings = new Map<string, Node>();
-  for (const statement of ast.program.body) {
-    const declaration =
-      statement.type === "ExportNamedDeclaration" && statement.declaration ? statement.declaration : statement;
-    if ((declaration.type === "FunctionDeclaration" || declaration.type === "ClassDeclaration") && declaration.id) {
-      bindings.set(declaration.id.name, declaration);
-    } else if (declaration.type === "VariableDeclaration") {
-      for (const d of declaration.declarations) {
-        if (d.id.type === "Identifier" && d.init) bindings.set(d.id.name, d.init);
-      }
-    }
-  }
-  return bindings;
-}
-
-function checkComponent(value: Node, bindings: Map<string, Node>, report: (node: Node, text: string) => void): void {
-  const target = value.type === "Identifier" ? bindings.get(value.name) : value;
-  if (target === undefined || !isFunction(target)) {
-    report(value, "the default export must be a function component (function declaration, arrow or function expression)");
-    return;
-  }
-  if (target.async || target.generator) {
-    report(value, "the default export must be a plain function component, not async or a generator");
-  }
-}
-
-function checkDefaultExport(ast: File, report: (node: Node, text: string) => void): void {
-  const bindings = topLevelBindings(ast);
-  const defaults: Node[] = [];
-  for (const statement of ast.program.body) {
-    if (statement.type === "ExportDefaultDeclaration") {
-      defaults.push(statement);
-      checkComponent(statement.declaration, bindings, report);
-    } else if (statement.type === "ExportNamedDeclaration") {
-      for (const spec of statement.specifiers) {
-        const exported = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
-        if (exported !== "default") continue;
-        defaults.push(spec);
-        if (statement.source || spec.type !== "ExportSpecifier") report(spec, "the default export must be defined in this file");
-        else checkComponent(spec.local, bindings, report);
-      }
-    }
-  }
-  if (defaults.length === 0) report(ast, 'no default export: write "export default function Artifact({ data, params }) { ... }"');
-  for (const extra of defaults.slice(1)) report(extra, "more than one default export (exactly one is allowed)");
-}
-
-function syntaxProblem(error: unknown): string {
-  const loc = (error as { loc?: { line?: unknown; column?: unknown } } | null)?.loc;
-  const message = error instanceof Error ? error.message.replace(/\s*\(\d+:\d+\)$/, "") : String(error);
-  if (loc && typeof loc.line === "number" && typeof loc.column === "number") {
-    return `Syntax error at line ${loc.line}:${loc.column + 1}: ${message}`;
-  }
-  return `Syntax error: ${message}`;
-}
-
 /** Checks a generated component against the policy above; problems name the rule and the line. */
 export function validateComponent(code: string): ValidationResult {
   if (code.length > MAX_CODE_LENGTH) {
     return { ok: false, problems: [`the component is too long (${code.length} characters, at most ${MAX_CODE_LENGTH})`] };
   }
-  let ast: File;
-  try {
-    ast = parse(code, { sourceType: "module", plugins: ["jsx", "typescript"] });
-  } catch (error) {
-    return { ok: false, problems: [syntaxProblem(error)] };
-  }
+  const parsed = parseComponentCode(code);
+  if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
   const problems = new Set<string>();
-  const report = (node: Node, text: string) => problems.add(`${where(node)}: ${text}`);
-  walk(ast, (node, ancestors) => checkNode(node, ancestors, report));
-  checkDefaultExport(ast, report);
+  const report: Report = (node, text) => problems.add(`${where(node)}: ${text}`);
+  walk(parsed.ast, (node, ancestors) => checkNode(node, ancestors, report));
+  checkDefaultExport(parsed.ast, report);
+  checkNamedExports(parsed.ast, report);
+  collectParamSchema(parsed.ast, report);
   return problems.size === 0 ? { ok: true } : { ok: false, problems: [...problems] };
 }

@@ -1,8 +1,9 @@
 import { useEffect, useRef } from "react";
+import { useAppStore } from "../store/appStore";
+import { isStreaming } from "./chatState";
 import { Composer } from "./Composer";
 import { EmptyState } from "./EmptyState";
 import { MessageView } from "./MessageView";
-import { useChat } from "./useChat";
 import "./chat.css";
 
 // Follow new content only when the reader is already near the bottom.
@@ -10,8 +11,12 @@ const STICKY_PX = 120;
 
 /** The chat: message list (or the empty state) above the composer. */
 export function ChatPanel() {
-  const { state, streaming, send, stop } = useChat();
+  const messages = useAppStore((state) => state.messages);
+  const send = useAppStore((state) => state.send);
+  const stop = useAppStore((state) => state.stop);
+  const streaming = isStreaming(messages);
   const scroller = useRef<HTMLDivElement>(null);
+  const column = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
   const onSend = (text: string) => {
@@ -27,16 +32,28 @@ export function ChatPanel() {
   useEffect(() => {
     const el = scroller.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [state.messages]);
+  }, [messages]);
+
+  // Charts grow after they render (and restored ones after a reload): keep following them.
+  useEffect(() => {
+    const el = scroller.current;
+    const content = column.current;
+    if (!el || !content) return;
+    const observer = new ResizeObserver(() => {
+      if (stick.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(content);
+    return () => observer.disconnect();
+  }, []);
 
   return (
     <main className="chat">
       <div className="chat-scroll" ref={scroller} onScroll={onScroll}>
-        <div className="chat-column">
-          {state.messages.length === 0 ? (
+        <div className="chat-column" ref={column}>
+          {messages.length === 0 ? (
             <EmptyState onPick={onSend} />
           ) : (
-            state.messages.map((message) => <MessageView key={message.id} message={message} />)
+            messages.map((message) => <MessageView key={message.id} message={message} />)
           )}
         </div>
       </div>

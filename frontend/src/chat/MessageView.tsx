@@ -1,6 +1,7 @@
 import { memo, useMemo } from "react";
 import { ArtifactView } from "../artifact/ArtifactView";
 import { extractCode } from "../artifact/extractCode";
+import { useAppStore } from "../store/appStore";
 import type { AssistantMessage, ChatMessage } from "./chatState";
 import { ErrorNotice } from "./ErrorNotice";
 import { Markdown } from "./Markdown";
@@ -18,12 +19,16 @@ function footer(message: AssistantMessage): string | null {
 }
 
 function AssistantBody({ message }: { message: AssistantMessage }) {
+  const key = message.artifactKey;
+  const record = useAppStore((state) => (key === null ? null : (state.artifacts[key] ?? null)));
+  const active = useAppStore((state) => key !== null && state.activeArtifact === key);
+  const activate = useAppStore((state) => state.setActiveArtifact);
   // The component block is cut out of the markdown and shown as an artifact in its place.
   const found = useMemo(() => extractCode(message.markdown), [message.markdown]);
-  // An artifact event without a matching block in the text still gets shown, after the text.
+  // An artifact without a matching block in the text still gets shown, after the text.
   const extraction =
-    found.language === null && message.artifact
-      ? { before: found.before, code: message.artifact.code, after: "", language: "tsx" as const, complete: true }
+    found.language === null && record
+      ? { before: found.before, code: record.code, after: "", language: "tsx" as const, complete: true }
       : found;
   const meta = footer(message);
   return (
@@ -34,7 +39,7 @@ function AssistantBody({ message }: { message: AssistantMessage }) {
       ))}
       <Markdown text={extraction.before} />
       {extraction.language !== null && (
-        <ArtifactView extraction={extraction} artifact={message.artifact} data={message.data} status={message.status} />
+        <ArtifactView extraction={extraction} record={record} status={message.status} active={active} onActivate={activate} />
       )}
       <Markdown text={extraction.after} />
       {message.error && <ErrorNotice error={message.error} />}

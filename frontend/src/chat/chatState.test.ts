@@ -31,7 +31,7 @@ describe("chatReducer", () => {
     expect(message.status).toBe("done");
     expect(message.toolCalls).toHaveLength(1);
     expect(message.toolCalls[0]?.result?.row_count).toBe(3);
-    expect(isStreaming(state)).toBe(false);
+    expect(isStreaming(state.messages)).toBe(false);
   });
 
   it("keeps the error of a failed turn and ignores events after it", () => {
@@ -44,7 +44,7 @@ describe("chatReducer", () => {
 
   it("marks a turn whose stream ended without done as failed", () => {
     let state = run([{ type: "text", delta: "partial" }]);
-    expect(isStreaming(state)).toBe(true);
+    expect(isStreaming(state.messages)).toBe(true);
     state = chatReducer(state, { type: "ended", id: "a1", error: null });
     expect(assistant(state)).toMatchObject({ status: "error", error: { code: "stream_incomplete" } });
   });

@@ -32,8 +32,11 @@ export interface AssistantMessage {
   markdown: string;
   stage: StageEvent | null;
   toolCalls: ToolCall[];
+  /** Query results of this turn, held until the artifact that renders one arrives. */
   data: DataEvent[];
   artifact: ArtifactEvent | null;
+  /** Key of this answer's artifact in the store's `artifacts`. */
+  artifactKey: string | null;
   error: ErrorBody | null;
   usage: Usage | null;
   elapsedMs: number | null;
@@ -65,6 +68,7 @@ function newAssistant(id: string): AssistantMessage {
     toolCalls: [],
     data: [],
     artifact: null,
+    artifactKey: null,
     error: null,
     usage: null,
     elapsedMs: null,
@@ -165,7 +169,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
 }
 
 /** True while the last assistant message is still streaming. */
-export function isStreaming(state: ChatState): boolean {
-  const last = state.messages.at(-1);
+export function isStreaming(messages: readonly ChatMessage[]): boolean {
+  const last = messages.at(-1);
   return last !== undefined && last.role === "assistant" && last.status === "streaming";
 }

@@ -1,12 +1,5 @@
-import {
-  booleanField,
-  isJsonValue,
-  isRecord,
-  numberField,
-  stringField,
-  type JsonObject,
-  type JsonValue,
-} from "../lib/json";
+import { booleanField, isJsonValue, isRecord, numberField, stringField, type JsonObject } from "../lib/json";
+import { parseQueryResult, type QueryResult } from "../query/result";
 
 // Mirrors backend/plotwise/api/events.py (see docs/protocol.md); field names stay snake_case.
 
@@ -49,22 +42,8 @@ export interface ToolResultEvent {
   error: string | null;
 }
 
-export interface ColumnSchema {
-  name: string;
-  type: string;
-}
-
-export interface DataEvent {
+export interface DataEvent extends QueryResult {
   type: "data";
-  query_id: string;
-  sql: string;
-  columns: ColumnSchema[];
-  rows: JsonValue[][];
-  row_count: number;
-  truncated: boolean;
-  elapsed_ms: number;
-  fetched_at: string;
-  data_version: string;
 }
 
 export interface ArtifactEvent {
@@ -114,21 +93,6 @@ export type ChatEvent =
 
 function isStage(value: unknown): value is Stage {
   return typeof value === "string" && (STAGES as readonly string[]).includes(value);
-}
-
-function parseColumns(value: unknown): ColumnSchema[] | null {
-  if (!Array.isArray(value)) return null;
-  const columns: ColumnSchema[] = [];
-  for (const item of value) {
-    if (!isRecord(item) || typeof item.name !== "string") return null;
-    columns.push({ name: item.name, type: stringField(item, "type", "") });
-  }
-  return columns;
-}
-
-function parseRows(value: unknown): JsonValue[][] | null {
-  if (!Array.isArray(value)) return null;
-  return value.every((row) => Array.isArray(row) && isJsonValue(row)) ? (value as JsonValue[][]) : null;
 }
 
 /** Reads the one JSON error shape from an untrusted object, with safe defaults. */
@@ -195,22 +159,8 @@ export function toChatEvent(payload: unknown): ChatEvent | null {
       };
     }
     case "data": {
-      const queryId = stringField(p, "query_id", null);
-      const columns = parseColumns(p.columns);
-      const rows = parseRows(p.rows);
-      if (queryId === null || columns === null || rows === null) return null;
-      return {
-        type: "data",
-        query_id: queryId,
-        sql: stringField(p, "sql", ""),
-        columns,
-        rows,
-        row_count: numberField(p, "row_count", rows.length),
-        truncated: booleanField(p, "truncated", false),
-        elapsed_ms: numberField(p, "elapsed_ms", 0),
-        fetched_at: stringField(p, "fetched_at", ""),
-        data_version: stringField(p, "data_version", ""),
-      };
+      const result = parseQueryResult(p);
+      return result === null ? null : { type: "data", ...result };
     }
     case "artifact": {
       const id = stringField(p, "artifact_id", null);

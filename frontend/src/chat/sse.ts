@@ -58,16 +58,21 @@ export function clientErrorBody(code: string, message: string, recoverable = tru
   return { code, message, stage: null, recoverable, trace_id: null };
 }
 
-async function httpError(response: Response): Promise<ErrorEvent> {
+/** The error of a failed HTTP response: its `{"error": {...}}` body, or one built from the status. */
+export async function readErrorResponse(response: Response): Promise<ErrorBody> {
   let body: unknown = null;
   try {
     body = await response.json();
   } catch {
     // Not JSON (a proxy error page, say): fall back to the status line below.
   }
-  if (isRecord(body) && isRecord(body.error)) return { type: "error", ...parseErrorBody(body.error) };
+  if (isRecord(body) && isRecord(body.error)) return parseErrorBody(body.error);
   const status = `${response.status} ${response.statusText}`.trim();
-  return { type: "error", ...clientErrorBody(`http_${response.status}`, `The server answered ${status}.`) };
+  return clientErrorBody(`http_${response.status}`, `The server answered ${status}.`);
+}
+
+async function httpError(response: Response): Promise<ErrorEvent> {
+  return { type: "error", ...(await readErrorResponse(response)) };
 }
 
 /**

@@ -1,0 +1,31 @@
+import { parse } from "@babel/parser";
+import type { File, Node } from "@babel/types";
+
+/** Reports a problem found at `node`; the text names the rule. */
+export type Report = (node: Node, text: string) => void;
+
+export type ParseResult = { ok: true; ast: File } | { ok: false; problem: string };
+
+/** "line L:C" of a node, 1-based, for problem messages. */
+export function where(node: Node): string {
+  const start = node.loc?.start;
+  return start ? `line ${start.line}:${start.column + 1}` : "line ?";
+}
+
+function syntaxProblem(error: unknown): string {
+  const loc = (error as { loc?: { line?: unknown; column?: unknown } } | null)?.loc;
+  const message = error instanceof Error ? error.message.replace(/\s*\(\d+:\d+\)$/, "") : String(error);
+  if (loc && typeof loc.line === "number" && typeof loc.column === "number") {
+    return `Syntax error at line ${loc.line}:${loc.column + 1}: ${message}`;
+  }
+  return `Syntax error: ${message}`;
+}
+
+/** Parses a component (TSX module) without running it; a syntax error names its position. */
+export function parseComponentCode(code: string): ParseResult {
+  try {
+    return { ok: true, ast: parse(code, { sourceType: "module", plugins: ["jsx", "typescript"] }) };
+  } catch (error) {
+    return { ok: false, problem: syntaxProblem(error) };
+  }
+}

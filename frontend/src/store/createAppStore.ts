@@ -1,0 +1,179 @@
+import { persist } from "zustand/middleware";
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { ChatAction } from "../chat/chatState";
+import { clientErrorBody, streamChat } from "../chat/sse";
+import type { ChatEvent } from "../chat/events";
+import type { JsonValue } from "../lib/json";
+import { buildDataRequest, defaultQueryParams, fetchArtifactData } from "../query/api";
+import { updateArtifact, withError, withLoading, withParam, withResult } from "./artifacts";
+import {
+  deferredJsonStorage,
+  emptyPersisted,
+  partialize,
+  restore,
+  safeLocalStorage,
+  STORAGE_KEY,
+  STORAGE_VERSION,
+  type SyncStorage,
+} from "./persistence";
+import { applyChatAction } from "./turn";
+import { emptyAppData, type AppData, type ArtifactRecord, type DataLoading, type PersistedData } from "./types";
+
+/** What the UI can do; every change to the state goes through one of these. */
+export interface AppActions {
+  /** Starts a turn; ignored while another turn streams or when `text` is blank. */
+  send: (text: string) => void;
+  /** Aborts the turn in flight (the server then cancels the run). */
+  stop: () => void;
+  /** Shows an artifact in the sidebar; `reveal` also unfolds the sidebar on narrow screens. */
+  setActiveArtifact: (key: string, reveal?: boolean) => void;
+  setSidebarOpen: (open: boolean) => void;
+  /** Changes a view parameter: the frame re-renders, nothing is fetched. */
+  setViewParam: (key: string, name: string, value: JsonValue) => void;
+  resetViewParams: (key: string) => void;
+  /** Changes a query parameter and re-runs the artifact's SQL with all current values. */
+  setQueryParam: (key: string, name: string, value: JsonValue) => void;
+  resetQueryParams: (key: string) => void;
+  /** Re-runs the artifact's SQL bypassing the server's result cache. */
+  refreshData: (key: string) => void;
+  /** Forgets the conversation, its messages and artifacts, here and in storage. */
+  clearHistory: () => void;
+}
+
+export type AppState = AppData & AppActions;
+export type AppStore = StoreApi<AppState>;
+
+/** Network and storage the store uses; tests pass fakes. */
+export interface StoreDeps {
+  streamChat: typeof streamChat;
+  fetchArtifactData: typeof fetchArtifactData;
+  storage: SyncStorage;
+  /** Saves happen at most this often (0: on every change, as tests want). */
+  persistDelayMs: number;
+}
+
+/** How often the app saves to localStorage at most, in milliseconds. */
+export const PERSIST_DELAY_MS = 500;
+
+let nextId = 0;
+// Unique across reloads (ids are saved); crypto.randomUUID is missing outside secure contexts.
+function newId(prefix: string): string {
+  nextId += 1;
+  return `${prefix}-${Date.now().toString(36)}-${nextId}`;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === "AbortError";
+}
+
+/** Creates the app's store, persisted to `deps.storage` (localStorage by default). */
+export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
+  const deps: StoreDeps = { streamChat, fetchArtifactData, storage: safeLocalStorage(), persistDelayMs: PERSIST_DELAY_MS, ...overrides };
+  // One data request per artifact: a newer one aborts the older, so the latest values win.
+  const dataRequests = new Map<string, AbortController>();
+
+  return createStore<AppState>()(
+    persist<AppState, [], [], PersistedData>(
+      (set, get, api) => {
+        const dispatch = (action: ChatAction) => set((state) => applyChatAction(state, action));
+        const setRecord = (key: string, update: (record: ArtifactRecord) => ArtifactRecord) =>
+          set((state) => ({ artifacts: updateArtifact(state.artifacts, key, update) }));
+
+        const loadData = (key: string, loading: DataLoading) => {
+          const record = get().artifacts[key];
+          if (record === undefined || record.artifactId === null) return;
+          dataRequests.get(key)?.abort();
+          const abort = new AbortController();
+          dataRequests.set(key, abort);
+          setRecord(key, (r) => withLoading(r, loading));
+          const request = buildDataRequest(record.paramSpecs, record.queryParams, loading === "refresh");
+          deps
+            .fetchArtifactData(record.artifactId, request, abort.signal)
+            .then((response) => {
+              if (abort.signal.aborted) return;
+              setRecord(key, (r) => (response.ok ? withResult(r, response.result) : withError(r, response.error)));
+            })
+            .catch((error: unknown) => {
+              if (isAbort(error) || abort.signal.aborted) return;
+              const detail = error instanceof Error ? error.message : String(error);
+              setRecord(key, (r) => withError(r, clientErrorBody("client_error", detail)));
+            })
+            .finally(() => {
+              if (dataRequests.get(key) === abort) dataRequests.delete(key);
+            });
+        };
+
+        const send = (text: string) => {
+          const message = text.trim();
+          if (!message || get().turnAbort !== null) return;
+          const assistantId = newId("assistant");
+          const abort = new AbortController();
+          let ended = false;
+          dispatch({ type: "send", userId: newId("user"), assistantId, text: message });
+          set({ turnAbort: abort });
+          const conversationId = get().conversationId;
+          const onEvent = (event: ChatEvent) => {
+            // Events already decoded when the turn was stopped or the history cleared.
+            if (abort.signal.aborted) return;
+            if (event.type === "done" || event.type === "error") ended = true;
+            dispatch({ type: "event", id: assistantId, event });
+          };
+          const request = conversationId === null ? { message } : { message, conversation_id: conversationId };
+          deps
+            .streamChat(request, onEvent, abort.signal)
+            .then(() => {
+              if (!ended) dispatch({ type: "ended", id: assistantId, error: null });
+            })
+            .catch((error: unknown) => {
+              if (isAbort(error)) {
+                dispatch({ type: "stopped", id: assistantId });
+                return;
+              }
+              const detail = error instanceof Error ? error.message : String(error);
+              dispatch({ type: "ended", id: assistantId, error: clientErrorBody("network_error", `Could not reach the server: ${detail}`) });
+            })
+            .finally(() => {
+              if (get().turnAbort === abort) set({ turnAbort: null });
+            });
+        };
+
+        return {
+          ...emptyAppData,
+          send,
+          stop: () => get().turnAbort?.abort(),
+          setActiveArtifact: (key, reveal = false) => {
+            if (key in get().artifacts) set(reveal ? { activeArtifact: key, sidebarOpen: true } : { activeArtifact: key });
+          },
+          setSidebarOpen: (open) => set({ sidebarOpen: open }),
+          setViewParam: (key, name, value) => setRecord(key, (r) => withParam(r, "viewParams", name, value)),
+          resetViewParams: (key) => setRecord(key, (r) => ({ ...r, viewParams: {} })),
+          setQueryParam: (key, name, value) => {
+            setRecord(key, (r) => withParam(r, "queryParams", name, value));
+            loadData(key, "query");
+          },
+          resetQueryParams: (key) => {
+            setRecord(key, (r) => ({ ...r, queryParams: defaultQueryParams(r.paramSpecs) }));
+            loadData(key, "query");
+          },
+          refreshData: (key) => loadData(key, "refresh"),
+          clearHistory: () => {
+            get().turnAbort?.abort();
+            for (const abort of dataRequests.values()) abort.abort();
+            dataRequests.clear();
+            set({ ...emptyAppData });
+            api.persist.clearStorage();
+          },
+        };
+      },
+      {
+        name: STORAGE_KEY,
+        version: STORAGE_VERSION,
+        storage: deferredJsonStorage(deps.storage, deps.persistDelayMs),
+        partialize,
+        // Nothing older than version 1 was ever saved; anything else is dropped.
+        migrate: (): PersistedData => emptyPersisted,
+        merge: (persisted, current) => ({ ...current, ...restore(persisted) }),
+      },
+    ),
+  );
+}

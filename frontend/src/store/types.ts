@@ -1,0 +1,70 @@
+import type { ChatMessage } from "../chat/chatState";
+import type { ErrorBody, Stage } from "../chat/events";
+import type { JsonObject, JsonValue } from "../lib/json";
+import type { CacheInfo, ColumnSchema, QueryParamSpec } from "../query/result";
+
+/** The rows an artifact renders (positional, as the server sends them). */
+export interface ArtifactData {
+  columns: ColumnSchema[];
+  rows: JsonValue[][];
+  rowCount: number;
+  truncated: boolean;
+}
+
+/** What an artifact is waiting for: new query parameter values, or a refresh. */
+export type DataLoading = "query" | "refresh";
+
+/** One rendered answer component with its query, data and parameter values. */
+export interface ArtifactRecord {
+  /** Key in the store (the server's artifact id unless that was taken; see artifactKeyFor). */
+  key: string;
+  /** The server's id for POST /api/artifacts/{id}/data; null for a block the server never announced. */
+  artifactId: string | null;
+  messageId: string;
+  code: string;
+  language: string;
+  queryId: string | null;
+  sql: string;
+  /** The query parameters declared with the SQL. */
+  paramSpecs: QueryParamSpec[];
+  /** Current query parameter values (all of them, as last sent or received). */
+  queryParams: JsonObject;
+  /** View parameter values the analyst changed; the rest take the schema's defaults. */
+  viewParams: JsonObject;
+  data: ArtifactData | null;
+  fetchedAt: string | null;
+  dataVersion: string | null;
+  cache: CacheInfo | null;
+  /** Transient: a data request in flight. */
+  loading: DataLoading | null;
+  /** The last data request's error; the previous data is kept. */
+  error: ErrorBody | null;
+}
+
+/** The whole client state: chat, artifacts and what is in flight. */
+export interface AppData {
+  conversationId: string | null;
+  messages: ChatMessage[];
+  artifacts: Record<string, ArtifactRecord>;
+  /** The artifact the sidebar shows. */
+  activeArtifact: string | null;
+  /** Transient: the stage of the turn that is streaming, null when none is. */
+  turnStage: Stage | null;
+  /** Transient: aborts the turn in flight. */
+  turnAbort: AbortController | null;
+  /** Transient: whether the sidebar is unfolded on narrow screens (it always shows on wide ones). */
+  sidebarOpen: boolean;
+}
+
+/** The part of AppData kept in localStorage. */
+export type PersistedData = Pick<AppData, "conversationId" | "messages" | "artifacts" | "activeArtifact">;
+
+export const emptyAppData: AppData = {
+  conversationId: null,
+  messages: [],
+  artifacts: {},
+  activeArtifact: null,
+  turnStage: null,
+  turnAbort: null,
+  sidebarOpen: false,
+};
