@@ -15,6 +15,7 @@ from plotwise import __version__
 from plotwise.api.artifacts import router as artifacts_router
 from plotwise.api.chat import router as chat_router
 from plotwise.api.errors import install_error_handlers
+from plotwise.api.standalone import router as standalone_router
 from plotwise.services import Services
 from plotwise.settings import Settings
 
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     install_error_handlers(app)
     app.include_router(chat_router)
     app.include_router(artifacts_router)
+    app.include_router(standalone_router)
 
     @app.get("/api/health")
     async def health() -> dict[str, str]:
