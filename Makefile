@@ -8,12 +8,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 FRONTEND_SRC := $(shell find frontend/src frontend/validator frontend/index.html sandbox/src sandbox/index.html \
 	-type f 2>/dev/null) $(wildcard frontend/*.ts sandbox/*.ts frontend/tsconfig*.json sandbox/tsconfig*.json)
 
-.PHONY: run test install install-dev build chromium lint lock eval clean
+.PHONY: run test install install-dev build chromium postgres lint lock eval clean
 
 run: install ## install everything and serve http://127.0.0.1:8000
 	$(BIN)/plotwise serve
 
-test: install-dev chromium build ## install everything and run every test
+test: install-dev chromium postgres build ## install everything and run every test
 	npm test
 	$(BIN)/python -m pytest
 
@@ -45,6 +45,10 @@ frontend/dist/index.html sandbox/dist/index.html frontend/dist-validator/validat
 chromium: ## Debian's Chromium for the browser tests (Playwright never downloads a browser)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+postgres: ## Debian's PostgreSQL for the store tests (each test session starts its own server)
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 
 lint:
 	$(BIN)/ruff check backend tests

@@ -14,8 +14,10 @@ from pydantic_ai.models import Model
 from plotwise import __version__
 from plotwise.api.artifacts import router as artifacts_router
 from plotwise.api.chat import router as chat_router
+from plotwise.api.conversations import router as conversations_router
 from plotwise.api.errors import install_error_handlers
 from plotwise.api.standalone import router as standalone_router
+from plotwise.api.templates import router as templates_router
 from plotwise.services import Services
 from plotwise.settings import Settings
 
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     app.include_router(chat_router)
     app.include_router(artifacts_router)
     app.include_router(standalone_router)
+    app.include_router(templates_router)
+    app.include_router(conversations_router)
 
     @app.get("/api/health")
     async def health() -> dict[str, str]:

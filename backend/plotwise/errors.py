@@ -60,6 +60,21 @@ class NotFoundError(PlotwiseError):
     status_code = 404
 
 
+class ConflictError(PlotwiseError):
+    """The resource changed under the request (a concurrent update won); reload and retry."""
+
+    code = "conflict"
+    status_code = 409
+    recoverable = True
+
+
+class CodeRefusedError(PlotwiseError):
+    """The component validation policy refused a component; the message lists its problems."""
+
+    code = "code_refused"
+    status_code = 400
+
+
 class SQLRefusedError(PlotwiseError):
     """The SQL guard refused a statement; ``rule`` names the rule that refused it."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pydantic_ai import Agent
 from pydantic_ai.models import Model
@@ -11,14 +11,16 @@ from plotwise.agent.core import build_agent
 from plotwise.agent.deps import TurnDeps
 from plotwise.agent.models import build_model
 from plotwise.agent.prompts import render_instructions
-from plotwise.artifact.store import ArtifactStore
-from plotwise.conversations import ConversationStore
 from plotwise.data.catalog import Catalog
 from plotwise.errors import DatasetError
 from plotwise.local.lexicon import Lexicon
 from plotwise.semantic.definition import DatasetDefinition, load_definitions
 from plotwise.settings import Settings
 from plotwise.sql.service import SQLService
+from plotwise.store.artifacts import ArtifactStore
+from plotwise.store.conversations import ConversationStore
+from plotwise.store.database import Database
+from plotwise.store.templates import TemplateStore
 
 VALUE_INDEX_LIMIT = 500
 """Text dimensions with more distinct values than this are not indexed for filters."""
@@ -26,7 +28,7 @@ VALUE_INDEX_LIMIT = 500
 
 @dataclass
 class Services:
-    """Catalog, dataset definition, agent and conversation memory of one Plotwise process."""
+    """Catalog, dataset definition, agent and the durable store of one Plotwise process."""
 
     settings: Settings
     catalog: Catalog
@@ -34,8 +36,11 @@ class Services:
     definition: DatasetDefinition
     lexicon: Lexicon
     agent: Agent[TurnDeps, str]
-    conversations: ConversationStore = field(default_factory=ConversationStore)
-    artifacts: ArtifactStore = field(default_factory=ArtifactStore)
+    store: Database
+    """Templates, conversations and artifacts (``PLOTWISE_DATABASE_URL``)."""
+    conversations: ConversationStore
+    artifacts: ArtifactStore
+    templates: TemplateStore
     model_override: Model | None = None
     """A model used instead of ``settings.model`` (tests, embedding)."""
 
@@ -43,8 +48,11 @@ class Services:
     def open(cls, settings: Settings, *, model: Model | None = None) -> Services:
         """Load the data (converting it on first start), the definition, and build the agent.
 
+        Also opens the store and applies its pending schema migrations.
+
         Raises:
             DatasetError: The data or its definition cannot be loaded.
+            sqlalchemy.exc.OperationalError: The database cannot be reached or migrated.
 
         """
         definitions = load_definitions(settings.datasets_dir)
@@ -62,7 +70,24 @@ class Services:
             raise
         agent = build_agent(instructions, retries=settings.agent_retries)
         sql = SQLService.create(catalog, settings)
-        return cls(settings, catalog, sql, definition, lexicon, agent, model_override=model)
+        try:
+            store = Database.open(settings.resolved_database_url())
+        except Exception:
+            catalog.close()
+            raise
+        return cls(
+            settings,
+            catalog,
+            sql,
+            definition,
+            lexicon,
+            agent,
+            store=store,
+            conversations=ConversationStore(store),
+            artifacts=ArtifactStore(store),
+            templates=TemplateStore(store),
+            model_override=model,
+        )
 
     @property
     def model_name(self) -> str:
@@ -82,8 +107,11 @@ class Services:
         return TurnDeps(sql=self.sql, definition=self.definition, settings=self.settings)
 
     def close(self) -> None:
-        """Release the database."""
-        self.catalog.close()
+        """Release the data and the store."""
+        try:
+            self.catalog.close()
+        finally:
+            self.store.close()
 
 
 def _value_index(

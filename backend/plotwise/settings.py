@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     """Where Plotwise keeps its Parquet tables and other state; created on first start.
     Relative paths are resolved against the working directory."""
 
+    database_url: str | None = None
+    """SQLAlchemy URL of the database that keeps templates, conversations and artifacts:
+    ``sqlite:///<path>`` or ``postgresql+psycopg://user:password@host/name``. None means
+    ``sqlite:///<data_dir>/plotwise.db``."""
+
     datasets_dir: Path = PROJECT_ROOT / "fixtures" / "datasets"
     """Folder of dataset definition files (``*.yaml``): the schema context the agent sees."""
 
@@ -80,3 +85,9 @@ class Settings(BaseSettings):
     def resolved_data_dir(self) -> Path:
         """Return ``data_dir`` as an absolute path (not created)."""
         return self.data_dir.expanduser().resolve()
+
+    def resolved_database_url(self) -> str:
+        """Return ``database_url``, or the SQLite file in the data directory when it is None."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.resolved_data_dir() / 'plotwise.db'}"

@@ -38,9 +38,10 @@ from plotwise.api.events import (
 )
 from plotwise.artifact.extract import find_component
 from plotwise.artifact.store import ArtifactRecord, new_artifact_id
-from plotwise.errors import ModelError, PlotwiseError, TurnTimeoutError
+from plotwise.errors import ErrorBody, ModelError, PlotwiseError, TurnTimeoutError
 from plotwise.services import Services
 from plotwise.sql.cache import CachedResult
+from plotwise.store.transcript import STOPPED, TurnTranscript
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +49,10 @@ log = logging.getLogger(__name__)
 class _TurnState:
     """What the translation has seen so far in one turn."""
 
-    def __init__(self, services: Services, conversation_id: str) -> None:
+    def __init__(self, services: Services, conversation_id: str, question: str) -> None:
         self.services = services
         self.conversation_id = conversation_id
+        self.question = question
         self.text = ""
         self.scanned = 0
         self.last_result: CachedResult | None = None
@@ -76,20 +78,21 @@ async def run_turn(
     conversation_id = conversation_id or uuid4().hex
     turn_id = uuid4().hex
     started = time.perf_counter()
-    state = _TurnState(services, conversation_id)
+    state = _TurnState(services, conversation_id, message)
+    transcript = TurnTranscript(services.conversations, conversation_id, message)
     yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=services.model_name)
     yield StageEvent(stage="thinking", message="Reading the question…")
     try:
-        history = await services.conversations.history(conversation_id)
+        history = await transcript.start()
         async with asyncio.timeout(services.settings.turn_timeout_s):
             async with services.agent.run_stream_events(
                 message, message_history=history, deps=services.deps(), model=services.model()
             ) as run:
                 async for event in run:
                     if isinstance(event, AgentRunResultEvent):
-                        await services.conversations.save(
-                            conversation_id, event.result.all_messages()
-                        )
+                        # Recorded before `done`: a client that reloads the conversation
+                        # right after sees this answer.
+                        await transcript.succeed(event.result.all_messages())
                         usage = event.result.usage
                         yield DoneEvent(
                             usage=Usage(
@@ -101,30 +104,38 @@ async def run_turn(
                             elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
                         )
                         return
-                    for out in _translate(event, state):
+                    for out in await _translate(event, state):
+                        transcript.observe(out)
                         yield out
-    except TimeoutError:
-        err = TurnTimeoutError(
+    except Exception as exc:  # noqa: BLE001 - any failure must end the stream as an error event
+        error = _error_body(exc, services, turn_id, state.stage)
+        await transcript.fail(error)
+        yield ErrorEvent(**error.model_dump())
+    finally:
+        # Still unfinished here means the client left (cancellation): record the partial answer.
+        await transcript.fail(STOPPED)
+
+
+def _error_body(exc: Exception, services: Services, turn_id: str, stage: str) -> ErrorBody:
+    """Turn a failure of the turn into the one error shape."""
+    if isinstance(exc, TimeoutError):
+        exc = TurnTimeoutError(
             f"the turn took longer than {services.settings.turn_timeout_s:g} s and was stopped"
         )
-        yield ErrorEvent(**err.to_body(stage=state.stage, trace_id=turn_id).model_dump())
-    except PlotwiseError as exc:
-        yield ErrorEvent(**exc.to_body(stage=state.stage, trace_id=turn_id).model_dump())
-    except (UnexpectedModelBehavior, UsageLimitExceeded) as exc:
-        err = ModelError(f"the model failed: {exc}")
-        yield ErrorEvent(**err.to_body(stage=state.stage, trace_id=turn_id).model_dump())
-    except Exception as exc:  # noqa: BLE001 - any failure must end the stream as an error event
-        log.exception("turn %s failed", turn_id)
-        err = PlotwiseError(f"internal error ({type(exc).__name__}); see the server log")
-        yield ErrorEvent(**err.to_body(stage=state.stage, trace_id=turn_id).model_dump())
+    elif isinstance(exc, UnexpectedModelBehavior | UsageLimitExceeded):
+        exc = ModelError(f"the model failed: {exc}")
+    elif not isinstance(exc, PlotwiseError):
+        log.error("turn %s failed", turn_id, exc_info=exc)
+        exc = PlotwiseError(f"internal error ({type(exc).__name__}); see the server log")
+    return exc.to_body(stage=stage, trace_id=turn_id)
 
 
-def _translate(event: object, state: _TurnState) -> list[BaseModel]:
+async def _translate(event: object, state: _TurnState) -> list[BaseModel]:
     """Map one agent event to zero or more Plotwise events."""
     if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart):
-        return _text(event.part.content, state)
+        return await _text(event.part.content, state)
     if isinstance(event, PartDeltaEvent) and isinstance(event.delta, TextPartDelta):
-        return _text(event.delta.content_delta, state)
+        return await _text(event.delta.content_delta, state)
     if isinstance(event, FunctionToolCallEvent):
         state.stage = "query"
         part = event.part
@@ -139,7 +150,7 @@ def _translate(event: object, state: _TurnState) -> list[BaseModel]:
     return []
 
 
-def _text(delta: str, state: _TurnState) -> list[BaseModel]:
+async def _text(delta: str, state: _TurnState) -> list[BaseModel]:
     if not delta:
         return []
     out: list[BaseModel] = []
@@ -152,7 +163,7 @@ def _text(delta: str, state: _TurnState) -> list[BaseModel]:
     if block is not None:
         state.scanned = block.end
         out.append(StageEvent(stage="artifact", message="Rendering the artifact…"))
-        out.append(_register_artifact(block.code, block.language, state))
+        out.append(await _register_artifact(block.code, block.language, state))
     return out
 
 
@@ -184,19 +195,20 @@ def _tool_result(event: FunctionToolResultEvent, state: _TurnState) -> list[Base
     ]
 
 
-def _register_artifact(code: str, language: str, state: _TurnState) -> ArtifactEvent:
-    """Keep the artifact addressable by id, bound to the turn's last successful query."""
+async def _register_artifact(code: str, language: str, state: _TurnState) -> ArtifactEvent:
+    """Store the artifact (addressable by id), bound to the turn's last successful query."""
     result = state.last_result
     record = ArtifactRecord(
         artifact_id=new_artifact_id(),
         conversation_id=state.conversation_id,
+        prompt=state.question,
         code=code,
         language=language,
         query_id=result.query_id if result else None,
         sql=result.sql if result else None,
         param_specs=result.param_specs if result else [],
     )
-    state.services.artifacts.add(record)
+    await state.services.artifacts.add(record)
     return ArtifactEvent(
         artifact_id=record.artifact_id, code=code, language=language, query_id=record.query_id
     )

@@ -1,21 +1,46 @@
+import { useEffect, useState } from "react";
+import { PanelLeft } from "lucide-react";
 import { ChatPanel } from "./chat/ChatPanel";
 import { ClearHistoryButton } from "./chat/ClearHistoryButton";
+import { LeftRail } from "./rail/LeftRail";
 import { ParamsSidebar } from "./sidebar/ParamsSidebar";
+import { useAppStore } from "./store/appStore";
+import { Toaster } from "./toast/Toaster";
 
-/** The whole app: a header, the chat, and the active chart's parameters beside it. */
+/** The whole app: a header, the conversations and templates rail, the chat, and the active chart's parameters. */
 export function App() {
+  // Only matters on narrow screens, where the rail folds away (rail.css).
+  const [railOpen, setRailOpen] = useState(false);
+  const conversationId = useAppStore((state) => state.conversationId);
+  const activeArtifact = useAppStore((state) => state.activeArtifact);
+
+  // Opening a conversation or a template (or starting afresh) is done with the rail for now.
+  useEffect(() => setRailOpen(false), [conversationId, activeArtifact]);
+
   return (
     <div className="app">
       <header className="app-header">
+        <button
+          type="button"
+          className="rail-toggle"
+          data-testid="rail-toggle"
+          aria-expanded={railOpen}
+          aria-label={railOpen ? "Hide conversations and templates" : "Show conversations and templates"}
+          onClick={() => setRailOpen(!railOpen)}
+        >
+          <PanelLeft size={16} aria-hidden />
+        </button>
         <img src="/favicon.svg" alt="" width={22} height={22} />
         <span className="app-name">Plotwise</span>
         <span className="app-tagline">chat with your data</span>
         <ClearHistoryButton />
       </header>
-      <div className="workspace">
+      <div className="workspace" onKeyDown={(event) => event.key === "Escape" && railOpen && setRailOpen(false)}>
+        <LeftRail open={railOpen} />
         <ChatPanel />
         <ParamsSidebar />
       </div>
+      <Toaster />
     </div>
   );
 }

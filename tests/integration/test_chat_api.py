@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
-from pydantic_ai.messages import ModelMessage, ModelRequest, ToolReturnPart
-from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
+from pydantic_ai.messages import ModelRequest, ToolReturnPart
 from pydantic_ai.models.test import TestModel
 
+from support.scripted import COMPONENT, scripted
 from support.sse import chat
-
-COMPONENT = (
-    "```tsx\nexport default function A({ data }) {\n  return <div>{data.length}</div>;\n}\n```\n"
-)
 
 
 def types(events):
@@ -55,31 +49,6 @@ def test_unreadable_question_gets_a_plain_answer_without_a_query(local_server):
     assert "tool_call" not in types(events)
     text = "".join(e.data["delta"] for e in events if e.event == "text")
     assert "could not match" in text
-
-
-def scripted(steps):
-    """A FunctionModel that plays ``steps``: each is text, or ("sql", query)."""
-    seen: list[list[ModelMessage]] = []
-
-    async def stream(messages: list[ModelMessage], info: AgentInfo):
-        seen.append(list(messages))
-        step = steps[min(len(seen) - 1, len(steps) - 1)]
-        if isinstance(step, tuple):
-            yield {
-                0: DeltaToolCall(
-                    name="run_sql",
-                    json_args=json.dumps({"sql": step[1]}),
-                    tool_call_id=f"call_{len(seen)}",
-                )
-            }
-        elif isinstance(step, Exception):
-            yield "partial answer "
-            raise step
-        else:
-            yield step
-
-    model = FunctionModel(stream_function=stream, model_name="scripted")
-    return model, seen
 
 
 def test_bad_sql_is_sent_back_to_the_model_which_repairs_it(server_with):

@@ -31,7 +31,7 @@ class ArtifactData(CachedResult):
 @router.get("/{artifact_id}", responses={404: {"description": "unknown artifact"}})
 async def get_artifact(artifact_id: str, services: ServicesDep) -> ArtifactRecord:
     """Return an artifact: its code, SQL and query parameter specs."""
-    return services.artifacts.get(artifact_id)
+    return await services.artifacts.get(artifact_id)
 
 
 @router.post(
@@ -45,7 +45,7 @@ async def artifact_data(
     artifact_id: str, body: ArtifactDataRequest, services: ServicesDep
 ) -> ArtifactData:
     """Re-run the artifact's SQL with the given query parameters, without calling the model."""
-    record = services.artifacts.get(artifact_id)
+    record = await services.artifacts.get(artifact_id)
     if record.sql is None:
         raise BadRequestError(f"artifact {artifact_id!r} has no query to run")
     result = await services.sql.execute(

@@ -42,9 +42,35 @@ async def artifact_standalone(
     artifact_id: str, body: StandaloneRequest, services: ServicesDep
 ) -> HTMLResponse:
     """Return the artifact as one HTML file with a fresh (or cached) snapshot of its data."""
-    record = services.artifacts.get(artifact_id)
+    record = await services.artifacts.get(artifact_id)
     title = body.title or getattr(record, "prompt", None) or "Plotwise artifact"
     return await standalone_response(services, record, body.query_params, body.view_params, title)
+
+
+@router.get(
+    "/templates/{template_id}/standalone",
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "the standalone file"},
+        404: {"description": "unknown template"},
+    },
+)
+async def template_standalone(template_id: str, services: ServicesDep) -> HTMLResponse:
+    """Return a template as one HTML file, with its saved parameters and fresh data."""
+    template = await services.templates.get(template_id)
+    record = ArtifactRecord(
+        artifact_id=template.id,
+        conversation_id=None,
+        prompt=template.prompt,
+        code=template.code,
+        language=template.language,
+        query_id=None,
+        sql=template.sql,
+        param_specs=template.param_specs,
+    )
+    return await standalone_response(
+        services, record, template.query_params, template.view_params, template.name
+    )
 
 
 async def standalone_response(

@@ -3,6 +3,7 @@ import { ChartColumn, Code, SlidersHorizontal } from "lucide-react";
 import type { TurnStatus } from "../chat/chatState";
 import { formatFetchedAt } from "../lib/time";
 import type { ArtifactRecord } from "../store/types";
+import { ArtifactActions } from "./ArtifactActions";
 import type { CodeExtraction } from "./extractCode";
 import type { Row } from "./protocol";
 import { toRecords } from "./records";
@@ -31,6 +32,13 @@ function placeholder(status: TurnStatus, complete: boolean): string {
 }
 
 function LiveChart({ record }: { record: ArtifactRecord }) {
+  // A reopened answer has no rows until they are fetched; rendering it with none could fail.
+  if (record.data === null && record.loading !== null) return <div className="artifact-placeholder">Loading the data…</div>;
+  if (record.data === null && record.error !== null) return <div className="artifact-placeholder">The data could not be loaded: {record.error.message}</div>;
+  return <LiveFrame record={record} />;
+}
+
+function LiveFrame({ record }: { record: ArtifactRecord }) {
   const rows = useMemo(() => (record.data ? toRecords(record.data.columns, record.data.rows) : NO_ROWS), [record.data]);
   const schema = useMemo(() => usableSchema(record.code), [record.code]);
   const params = useMemo(() => viewParamValues(schema, record.viewParams), [schema, record.viewParams]);
@@ -94,6 +102,7 @@ export function ArtifactView({ extraction, record, status, active, onActivate }:
             <SlidersHorizontal size={14} aria-hidden /> Parameters
           </button>
         )}
+        {record && <ArtifactActions record={record} />}
       </div>
       <div className="artifact-panel" role="tabpanel" hidden={tab !== "chart"}>
         {record ? <LiveChart record={record} /> : <div className="artifact-placeholder">{placeholder(status, extraction.complete)}</div>}

@@ -29,6 +29,13 @@ export function ChatPanel() {
     if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICKY_PX;
   };
 
+  // A new entry (a turn, an opened template, a reopened conversation) is followed even when
+  // the reader had scrolled up; within a turn, scrolling up still stops the following.
+  const lastId = messages.at(-1)?.id;
+  useEffect(() => {
+    stick.current = true;
+  }, [lastId]);
+
   useEffect(() => {
     const el = scroller.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;

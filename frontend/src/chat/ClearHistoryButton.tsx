@@ -6,7 +6,8 @@ import { useAppStore } from "../store/appStore";
 export const CONFIRM_MS = 4000;
 
 /**
- * Empties the chat, its artifacts and their saved copy. The first press (click, Enter or
+ * Empties the chat, its artifacts and their copy in this browser; the server keeps the
+ * conversation (it stays in the rail's list). The first press (click, Enter or
  * Space) arms it as "Confirm clear"; a second press within a few seconds clears; Escape,
  * leaving the button or waiting cancels.
  */
@@ -40,9 +41,10 @@ export function ClearHistoryButton() {
       onClick={onClick}
       onBlur={() => setConfirming(false)}
       onKeyDown={(event) => event.key === "Escape" && setConfirming(false)}
+      title="Clears this chat from this browser; saved conversations stay on the server"
     >
       <Trash2 size={14} aria-hidden />
-      <span aria-live="polite">{confirming ? "Confirm clear" : "Clear history"}</span>
+      <span aria-live="polite">{confirming ? "Confirm clear" : "Clear local chat"}</span>
     </button>
   );
 }

@@ -11,3 +11,16 @@ export function formatFetchedAt(iso: string, now: Date = new Date()): string {
   const sameDay = date.toDateString() === now.toDateString();
   return date.toLocaleString(undefined, sameDay ? TIME : DATE_TIME);
 }
+
+/**
+ * A list's "updated" time, short: the time today, the day this year, the full date before.
+ * Unparseable input is shown as is.
+ */
+export function formatUpdatedAt(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  if (date.toDateString() === now.toDateString()) return date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  const options: Intl.DateTimeFormatOptions = { month: "short", day: "numeric" };
+  if (date.getFullYear() !== now.getFullYear()) options.year = "numeric";
+  return date.toLocaleDateString(undefined, options);
+}

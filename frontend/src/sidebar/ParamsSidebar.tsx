@@ -1,20 +1,10 @@
 import { ChevronDown, SlidersHorizontal } from "lucide-react";
-import type { ChatMessage } from "../chat/chatState";
+import { artifactTitle } from "../artifact/title";
 import { useAppStore } from "../store/appStore";
 import { DataSection } from "./DataSection";
 import { QuerySection } from "./QuerySection";
 import { ViewSection } from "./ViewSection";
 import "./sidebar.css";
-
-/** The question an answer replied to: the user message just before it. */
-function questionOf(messages: readonly ChatMessage[], messageId: string): string | null {
-  const index = messages.findIndex((m) => m.id === messageId);
-  for (let i = index - 1; i >= 0; i -= 1) {
-    const message = messages[i];
-    if (message?.role === "user") return message.text;
-  }
-  return null;
-}
 
 /**
  * The active artifact's parameters and data: "View" (re-render only), "Query" (re-runs the
@@ -26,7 +16,7 @@ export function ParamsSidebar() {
   const messages = useAppStore((state) => state.messages);
   const open = useAppStore((state) => state.sidebarOpen);
   const setOpen = useAppStore((state) => state.setSidebarOpen);
-  const question = record ? questionOf(messages, record.messageId) : null;
+  const question = record ? artifactTitle(record, messages) : null;
 
   return (
     <aside className="sidebar" data-testid="params-sidebar" data-open={open} aria-label="Chart parameters">

@@ -1,5 +1,7 @@
+import type { ServerArtifact } from "../artifact/serverArtifact";
 import type { ErrorBody } from "../chat/events";
 import type { JsonValue } from "../lib/json";
+import { defaultQueryParams } from "../query/api";
 import type { QueryResult } from "../query/result";
 import type { ArtifactRecord, DataLoading } from "./types";
 
@@ -40,6 +42,8 @@ export function newArtifact(key: string, messageId: string, source: ArtifactSour
     cache: null,
     loading: null,
     error: null,
+    prompt: null,
+    template: null,
   };
   return result === null ? record : withResult(record, result);
 }
@@ -84,4 +88,20 @@ export function updateArtifact(
 ): Record<string, ArtifactRecord> {
   const record = artifacts[key];
   return record === undefined ? artifacts : { ...artifacts, [key]: update(record) };
+}
+
+/**
+ * A record for an artifact the server stored (a reopened conversation, an opened template):
+ * its code, SQL and specs, without rows until they are fetched. Query parameters start at
+ * their defaults.
+ */
+export function fromServerArtifact(key: string, messageId: string, artifact: ServerArtifact): ArtifactRecord {
+  const source = { artifactId: artifact.artifact_id, code: artifact.code, language: artifact.language, queryId: artifact.query_id };
+  return {
+    ...newArtifact(key, messageId, source, null),
+    sql: artifact.sql ?? "",
+    paramSpecs: artifact.param_specs,
+    queryParams: defaultQueryParams(artifact.param_specs),
+    prompt: artifact.prompt,
+  };
 }

@@ -1,10 +1,14 @@
 import { persist } from "zustand/middleware";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ChatAction } from "../chat/chatState";
-import { clientErrorBody, streamChat } from "../chat/sse";
 import type { ChatEvent } from "../chat/events";
+import { clientErrorBody, streamChat } from "../chat/sse";
+import type { StoredConversation } from "../conversations/api";
+import { conversationToData, refetchable } from "../conversations/restore";
 import type { JsonValue } from "../lib/json";
 import { buildDataRequest, defaultQueryParams, fetchArtifactData } from "../query/api";
+import { addOpenedTemplate } from "../templates/open";
+import type { OpenedTemplate } from "../templates/parse";
 import { updateArtifact, withError, withLoading, withParam, withResult } from "./artifacts";
 import {
   deferredJsonStorage,
@@ -17,7 +21,7 @@ import {
   type SyncStorage,
 } from "./persistence";
 import { applyChatAction } from "./turn";
-import { emptyAppData, type AppData, type ArtifactRecord, type DataLoading, type PersistedData } from "./types";
+import { emptyAppData, type AppData, type ArtifactRecord, type DataLoading, type PersistedData, type TemplateRef } from "./types";
 
 /** What the UI can do; every change to the state goes through one of these. */
 export interface AppActions {
@@ -36,8 +40,16 @@ export interface AppActions {
   resetQueryParams: (key: string) => void;
   /** Re-runs the artifact's SQL bypassing the server's result cache. */
   refreshData: (key: string) => void;
-  /** Forgets the conversation, its messages and artifacts, here and in storage. */
+  /** Forgets the conversation, its messages and artifacts in this browser (the server keeps its copy). */
   clearHistory: () => void;
+  /** Starts a fresh conversation; the one left stays on the server. */
+  newChat: () => void;
+  /** Replaces the chat with a stored conversation and fetches its artifacts' rows again. */
+  loadConversation: (conversation: StoredConversation) => void;
+  /** Adds an opened template to the chat; returns false (and adds nothing) while a turn streams. */
+  openTemplate: (opened: OpenedTemplate) => boolean;
+  /** Remembers the template an artifact was saved as (or a new version of it). */
+  setArtifactTemplate: (key: string, template: TemplateRef) => void;
 }
 
 export type AppState = AppData & AppActions;
@@ -103,6 +115,14 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
             });
         };
 
+        // Stops whatever is in flight and empties the chat (the server's copy stays).
+        const reset = () => {
+          get().turnAbort?.abort();
+          for (const abort of dataRequests.values()) abort.abort();
+          dataRequests.clear();
+          set({ ...emptyAppData });
+        };
+
         const send = (text: string) => {
           const message = text.trim();
           if (!message || get().turnAbort !== null) return;
@@ -157,12 +177,21 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
           },
           refreshData: (key) => loadData(key, "refresh"),
           clearHistory: () => {
-            get().turnAbort?.abort();
-            for (const abort of dataRequests.values()) abort.abort();
-            dataRequests.clear();
-            set({ ...emptyAppData });
+            reset();
             api.persist.clearStorage();
           },
+          newChat: reset,
+          loadConversation: (conversation) => {
+            reset();
+            set(conversationToData(conversation));
+            for (const key of refetchable(get().artifacts)) loadData(key, "query");
+          },
+          openTemplate: (opened) => {
+            if (get().turnAbort !== null) return false;
+            set((state) => addOpenedTemplate(state, opened, newId("template")));
+            return true;
+          },
+          setArtifactTemplate: (key, template) => setRecord(key, (r) => ({ ...r, template })),
         };
       },
       {

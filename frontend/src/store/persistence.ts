@@ -2,7 +2,7 @@ import type { PersistStorage, StorageValue } from "zustand/middleware";
 import type { AssistantMessage, ChatMessage } from "../chat/chatState";
 import { isRecord, type JsonObject } from "../lib/json";
 import { parseParamSpecs } from "../query/result";
-import type { AppData, ArtifactRecord, PersistedData } from "./types";
+import type { AppData, ArtifactRecord, PersistedData, TemplateRef } from "./types";
 
 /** localStorage key of the chat and its artifacts. */
 export const STORAGE_KEY = "plotwise-chat";
@@ -47,6 +47,11 @@ function jsonObject(value: unknown): JsonObject {
   return isRecord(value) ? (value as JsonObject) : {};
 }
 
+function restoreTemplateRef(value: unknown): TemplateRef | null {
+  if (!isRecord(value) || typeof value.id !== "string" || typeof value.name !== "string") return null;
+  return typeof value.version === "number" && Number.isFinite(value.version) ? { id: value.id, version: value.version, name: value.name } : null;
+}
+
 function restoreArtifact(key: string, value: unknown): ArtifactRecord | null {
   if (!isRecord(value) || typeof value.code !== "string" || typeof value.messageId !== "string") return null;
   const data = isRecord(value.data) && Array.isArray(value.data.columns) && Array.isArray(value.data.rows) ? value.data : null;
@@ -61,6 +66,9 @@ function restoreArtifact(key: string, value: unknown): ArtifactRecord | null {
     data: data === null ? null : record.data,
     loading: null,
     error: null,
+    // Saved before templates existed, these fields are missing; they are only extras.
+    prompt: typeof value.prompt === "string" ? value.prompt : null,
+    template: restoreTemplateRef(value.template),
   };
 }
 

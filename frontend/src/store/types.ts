@@ -14,6 +14,13 @@ export interface ArtifactData {
 /** What an artifact is waiting for: new query parameter values, or a refresh. */
 export type DataLoading = "query" | "refresh";
 
+/** The saved template an artifact was opened from or saved as, for "Save new version". */
+export interface TemplateRef {
+  id: string;
+  version: number;
+  name: string;
+}
+
 /** One rendered answer component with its query, data and parameter values. */
 export interface ArtifactRecord {
   /** Key in the store (the server's artifact id unless that was taken; see artifactKeyFor). */
@@ -39,6 +46,10 @@ export interface ArtifactRecord {
   loading: DataLoading | null;
   /** The last data request's error; the previous data is kept. */
   error: ErrorBody | null;
+  /** The question it answered, when the server told (a reopened conversation, a template). */
+  prompt: string | null;
+  /** The template it came from or was saved as; null for a plain answer. */
+  template: TemplateRef | null;
 }
 
 /** The whole client state: chat, artifacts and what is in flight. */

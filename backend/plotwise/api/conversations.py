@@ -1,0 +1,37 @@
+"""Conversation endpoints: the stored conversations, reopened with their messages, or deleted."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from plotwise.api.deps import ServicesDep
+from plotwise.store.models import ConversationDetail, ConversationPage
+
+router = APIRouter(prefix="/api/conversations", tags=["conversations"])
+
+_NOT_FOUND = {404: {"description": "unknown conversation"}}
+
+
+@router.get("")
+async def list_conversations(
+    services: ServicesDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ConversationPage:
+    """Conversations, most recently updated first; the title is the first question."""
+    return await services.conversations.listing(limit=limit, offset=offset)
+
+
+@router.get("/{conversation_id}", responses=_NOT_FOUND)
+async def get_conversation(conversation_id: str, services: ServicesDep) -> ConversationDetail:
+    """The conversation's messages, oldest first, each with its artifacts, SQL and error."""
+    return await services.conversations.get(conversation_id)
+
+
+@router.delete("/{conversation_id}", status_code=204, responses=_NOT_FOUND)
+async def delete_conversation(conversation_id: str, services: ServicesDep) -> Response:
+    """Delete the conversation with its messages and artifacts."""
+    await services.conversations.delete(conversation_id)
+    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""Templates beyond storage: what a template may contain, and its export file."""
