@@ -62,7 +62,7 @@ export function ConversationsPanel() {
   return (
     <div className="rail-panel" data-testid="conversations-panel" aria-busy={loading}>
       {error && (
-        <p className="rail-error" role="alert">
+        <p className="inline-error" role="alert">
           {error.message}
         </p>
       )}

@@ -31,7 +31,7 @@ export function DataSection({ record }: { record: ArtifactRecord }) {
       </button>
       {!live && <p className="sidebar-note">This chart has no server query to re-run.</p>}
       {record.error && (
-        <p className="sidebar-error" role="alert" data-testid="data-error" data-code={record.error.code}>
+        <p className="inline-error" role="alert" data-testid="data-error" data-code={record.error.code}>
           {record.error.message}
         </p>
       )}

@@ -94,7 +94,7 @@ export function SaveTemplateDialog({ record, artifactId, initialName, onClose }:
           <textarea data-testid="template-description" rows={3} maxLength={DESCRIPTION_MAX} value={description} onChange={(event) => setDescription(event.target.value)} />
         </label>
         {error && (
-          <p className="save-template-error" role="alert" data-testid="template-save-error" data-code={error.code}>
+          <p className="inline-error" role="alert" data-testid="template-save-error" data-code={error.code}>
             {error.message}
           </p>
         )}

@@ -34,7 +34,7 @@ export function TemplateHistory({ template }: { template: Template }) {
 
   if (error) {
     return (
-      <p className="rail-error" role="alert">
+      <p className="inline-error" role="alert">
         {error.message}
       </p>
     );

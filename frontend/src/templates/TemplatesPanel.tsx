@@ -43,7 +43,7 @@ function ImportButton() {
         onChange={(event) => void onPick(event)}
       />
       {error && (
-        <div className="rail-error template-import-error" role="alert" data-testid="template-import-error">
+        <div className="inline-error template-import-error" role="alert" data-testid="template-import-error">
           <p>
             <strong>Import refused.</strong> {error}
           </p>
@@ -87,7 +87,7 @@ export function TemplatesPanel() {
         <ImportButton />
       </div>
       {error && (
-        <p className="rail-error" role="alert">
+        <p className="inline-error" role="alert">
           {error.message}
         </p>
       )}
