@@ -129,3 +129,30 @@ class TurnTimeoutError(PlotwiseError):
     code = "turn_timeout"
     status_code = 504
     recoverable = True
+
+
+class StorageError(PlotwiseError):
+    """The store could not write; nothing of the failed write was kept."""
+
+    code = "storage_error"
+    status_code = 503
+    recoverable = True
+
+
+class StorageFullError(StorageError):
+    """The disk (or the database's size limit) is full."""
+
+    code = "storage_full"
+    status_code = 507
+
+
+class StorageReadOnlyError(StorageError):
+    """The database is read-only (file system, file permissions or server setting)."""
+
+    code = "storage_read_only"
+
+
+class StorageBusyError(StorageError):
+    """Other writers held the database longer than the busy timeout."""
+
+    code = "storage_busy"

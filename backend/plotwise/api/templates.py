@@ -140,7 +140,9 @@ async def update_template(
         raise BadRequestError(f"field {nulls[0]!r} cannot be null")
     current = await services.templates.get(template_id)
     content = build_content({**current.model_dump(include=set(CONTENT_FIELDS)), **changes})
-    await check_template(content, tables=services.catalog.tables)
+    await check_template(
+        content, tables=services.catalog.tables, code_checked=content.code == current.code
+    )
     return await services.templates.update(template_id, content, base_version=current.version)
 
 

@@ -7,15 +7,24 @@ async code, `Database.run` calls them in a worker thread so the event loop never
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import anyio.to_thread
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+from plotwise.errors import (
+    StorageBusyError,
+    StorageError,
+    StorageFullError,
+    StorageReadOnlyError,
+)
 from plotwise.store.engine import BEGIN_MODE, create_store_engine
 from plotwise.store.migrate import upgrade
 
@@ -41,13 +50,17 @@ class Database:
 
         Raises:
             ValueError: The URL is neither SQLite nor PostgreSQL.
-            sqlalchemy.exc.OperationalError: The database cannot be reached or migrated.
+            StorageReadOnlyError: A SQLite file on a read-only file system (WAL needs writes).
+            StorageError: The database cannot be reached or migrated; the message says why.
 
         """
         engine = create_store_engine(url)
         try:
             if migrate:
                 upgrade(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise _open_error(engine, exc) from exc
         except Exception:
             engine.dispose()
             raise
@@ -64,9 +77,20 @@ class Database:
 
         On SQLite the transaction starts with ``BEGIN IMMEDIATE``: it holds the write lock from
         the start, so concurrent writers wait their turn (up to the busy timeout).
+
+        Raises:
+            StorageFullError, StorageReadOnlyError, StorageBusyError: The engine could not write;
+                the transaction was rolled back, so nothing of it was kept.
+
         """
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            translated = storage_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -81,3 +105,37 @@ class Database:
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def storage_error(exc: DBAPIError) -> StorageError | None:
+    """Translate an engine failure during a write into one of the store's error types.
+
+    SQLite reports these in its message (``SQLITE_FULL``, ``SQLITE_READONLY``, ``SQLITE_BUSY``);
+    PostgreSQL by SQLSTATE (53100 disk full, 25006 read-only transaction). Returns None for
+    other failures (constraint violations, bugs), which are not the storage's fault.
+    """
+    text = str(exc.orig).lower()
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if "disk is full" in text or "no space left" in text or sqlstate == "53100":
+        return StorageFullError("the database's disk is full: free space, then try again")
+    if "readonly" in text or "read-only" in text or sqlstate == "25006":
+        return StorageReadOnlyError("the database is read-only, so nothing can be saved")
+    if "database is locked" in text:
+        return StorageBusyError("the database stayed busy past its timeout; try again")
+    if isinstance(exc, OperationalError):
+        return StorageError(f"the database could not save: {exc.orig}")
+    return None
+
+
+def _open_error(engine: Engine, exc: OperationalError) -> Exception:
+    """Explain why a database could not be opened, naming it."""
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database:
+        folder = Path(database).resolve().parent
+        if folder.is_dir() and os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return StorageReadOnlyError(
+                f"the database {database} is on a read-only file system; SQLite in WAL mode "
+                "needs to write beside it, so Plotwise cannot start on it"
+            )
+    target = engine.url.render_as_string(hide_password=True)
+    return StorageError(f"cannot open the database {target}: {exc.orig}")

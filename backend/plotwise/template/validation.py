@@ -44,12 +44,16 @@ def describe(exc: ValidationError) -> str:
     )
 
 
-async def check_template(content: TemplateContent, *, tables: Collection[str]) -> None:
+async def check_template(
+    content: TemplateContent, *, tables: Collection[str], code_checked: bool = False
+) -> None:
     """Refuse a template whose SQL, query parameters or component would be refused.
 
     Args:
         content: The template's content (already shape-checked).
         tables: The tables its SQL may read (the catalog's).
+        code_checked: The code is the stored version's, which passed the policy when it was
+            written; skips running the policy (Node) again for edits of other fields.
 
     Raises:
         SQLRefusedError: The SQL guard refused the SQL; the message names the rule (an unknown
@@ -63,6 +67,8 @@ async def check_template(content: TemplateContent, *, tables: Collection[str]) -
     names = [spec.name for spec in content.param_specs]
     validate_select(content.sql, tables=tables, params=names)
     bind_values(content.param_specs, content.query_params)
+    if code_checked:
+        return
     # Imported here: the policy runs Node, which only template writes need.
     from plotwise.artifact.policy import validate_component
 
