@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.set_defaults(handler=_ask)
 
     ev = sub.add_parser("eval", help="run a JSONL question set and report execution accuracy")
-    ev.add_argument("file", type=Path)
+    ev.add_argument("files", type=Path, nargs="+", metavar="FILE")
     ev.add_argument("-o", "--output", type=Path, help="write the JSON lines here, not stdout")
     ev.set_defaults(handler=_eval)
 
@@ -127,18 +127,22 @@ def _eval(args: argparse.Namespace) -> int:
     from plotwise.evaluation import evaluate, read_questions, record_line, summary_line
     from plotwise.services import Services
 
-    if not args.file.is_file():
-        raise PlotwiseError(f"question file {args.file} does not exist")
-    questions = list(read_questions(args.file))
+    for path in args.files:
+        if not path.is_file():
+            raise PlotwiseError(f"question file {path} does not exist")
+    question_sets = {path: list(read_questions(path)) for path in args.files}
     services = Services.open(Settings())
     out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
-    records = []
+    summaries: list[str] = []
 
     async def run_all() -> None:
-        for question in questions:
-            record = await evaluate(services, question)
-            records.append(record)
-            print(record_line(record), file=out, flush=True)
+        for path, questions in question_sets.items():
+            records = []
+            for question in questions:
+                record = await evaluate(services, question)
+                records.append(record)
+                print(record_line(record), file=out, flush=True)
+            summaries.append(f"{path.name}: {summary_line(records)}")
 
     try:
         asyncio.run(run_all())
@@ -146,7 +150,8 @@ def _eval(args: argparse.Namespace) -> int:
         services.close()
         if args.output:
             out.close()
-    print(summary_line(records), file=sys.stderr if not args.output else sys.stdout)
+    for line in summaries:
+        print(line, file=sys.stderr if not args.output else sys.stdout)
     return 0
 
 

@@ -68,7 +68,7 @@ def read_questions(path: Path) -> Iterator[EvalQuestion]:
 
 async def evaluate(services: Services, question: EvalQuestion) -> EvalRecord:
     """Run one question through a full turn and score it against its gold SQL if any."""
-    outcome = await collect(run_turn(services, question.question))
+    outcome = await collect(run_turn(services, question.question, dataset=question.dataset))
     record = EvalRecord(
         id=question.id,
         question=question.question,

@@ -12,7 +12,7 @@ from plotwise.agent.deps import TurnDeps
 from plotwise.agent.models import build_model
 from plotwise.agent.prompts import render_instructions
 from plotwise.data.catalog import Catalog
-from plotwise.errors import DatasetError
+from plotwise.errors import BadRequestError, DatasetError
 from plotwise.local.lexicon import Lexicon
 from plotwise.semantic.definition import DatasetDefinition, load_definitions
 from plotwise.settings import Settings
@@ -26,6 +26,15 @@ VALUE_INDEX_LIMIT = 500
 """Text dimensions with more distinct values than this are not indexed for filters."""
 
 
+@dataclass(frozen=True)
+class DatasetContext:
+    """One dataset as the agent sees it: its definition, vocabulary and rendered instructions."""
+
+    definition: DatasetDefinition
+    lexicon: Lexicon
+    instructions: str
+
+
 @dataclass
 class Services:
     """Catalog, dataset definition, agent and the durable store of one Plotwise process."""
@@ -33,8 +42,8 @@ class Services:
     settings: Settings
     catalog: Catalog
     sql: SQLService
-    definition: DatasetDefinition
-    lexicon: Lexicon
+    datasets: dict[str, DatasetContext]
+    """The enabled datasets by name; the first is the default."""
     agent: Agent[TurnDeps, str]
     store: Database
     """Templates, conversations and artifacts (``PLOTWISE_DATABASE_URL``)."""
@@ -56,19 +65,22 @@ class Services:
 
         """
         definitions = load_definitions(settings.datasets_dir)
-        if not definitions:
-            raise DatasetError(f"no dataset definitions in {settings.datasets_dir}")
-        definition = next(iter(definitions.values()))
+        missing = [name for name in settings.datasets if name not in definitions]
+        if missing:
+            raise DatasetError(
+                f"no definition for dataset {missing[0]!r} in {settings.datasets_dir}; "
+                f"defined: {', '.join(definitions) or 'none'}"
+            )
         catalog = Catalog.open(settings)
         try:
-            lexicon = Lexicon.build(definition, _value_index(catalog, definition))
-            instructions = render_instructions(
-                settings.prompts_dir, definition, max_rows=settings.max_rows
-            )
+            datasets = {
+                name: _dataset_context(catalog, definitions[name], settings)
+                for name in settings.datasets
+            }
         except Exception:
             catalog.close()
             raise
-        agent = build_agent(instructions, retries=settings.agent_retries)
+        agent = build_agent(retries=settings.agent_retries)
         sql = SQLService.create(catalog, settings)
         try:
             store = Database.open(settings.resolved_database_url())
@@ -79,8 +91,7 @@ class Services:
             settings,
             catalog,
             sql,
-            definition,
-            lexicon,
+            datasets,
             agent,
             store=store,
             conversations=ConversationStore(store),
@@ -96,15 +107,41 @@ class Services:
             return self.model_override.model_name
         return self.settings.model
 
-    def model(self) -> Model:
+    def dataset(self, name: str | None = None) -> DatasetContext:
+        """The named dataset, or the default one (the first enabled).
+
+        Raises:
+            BadRequestError: No enabled dataset has that name; the message lists them.
+
+        """
+        if name is None:
+            return next(iter(self.datasets.values()))
+        if name not in self.datasets:
+            raise BadRequestError(
+                f"unknown dataset {name!r}; available: {', '.join(self.datasets)}"
+            )
+        return self.datasets[name]
+
+    @property
+    def definition(self) -> DatasetDefinition:
+        """Definition of the default dataset."""
+        return self.dataset().definition
+
+    def model(self, dataset: str | None = None) -> Model:
         """Build the model for one turn (lazily, so a missing key fails the turn only)."""
         if self.model_override is not None:
             return self.model_override
-        return build_model(self.settings, self.lexicon)
+        return build_model(self.settings, self.dataset(dataset).lexicon)
 
-    def deps(self) -> TurnDeps:
-        """Dependencies of one agent run."""
-        return TurnDeps(sql=self.sql, definition=self.definition, settings=self.settings)
+    def deps(self, dataset: str | None = None) -> TurnDeps:
+        """Dependencies of one agent run against ``dataset`` (the default when None)."""
+        context = self.dataset(dataset)
+        return TurnDeps(
+            sql=self.sql,
+            definition=context.definition,
+            settings=self.settings,
+            instructions=context.instructions,
+        )
 
     def close(self) -> None:
         """Release the data and the store."""
@@ -112,6 +149,14 @@ class Services:
             self.catalog.close()
         finally:
             self.store.close()
+
+
+def _dataset_context(
+    catalog: Catalog, definition: DatasetDefinition, settings: Settings
+) -> DatasetContext:
+    lexicon = Lexicon.build(definition, _value_index(catalog, definition))
+    instructions = render_instructions(settings.prompts_dir, definition, max_rows=settings.max_rows)
+    return DatasetContext(definition, lexicon, instructions)
 
 
 def _value_index(

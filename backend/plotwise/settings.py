@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The repository root (``backend/plotwise`` is two levels below it)."""
@@ -39,6 +41,23 @@ class Settings(BaseSettings):
     """SQLAlchemy URL of the database that keeps templates, conversations and artifacts:
     ``sqlite:///<path>`` or ``postgresql+psycopg://user:password@host/name``. None means
     ``sqlite:///<data_dir>/plotwise.db``."""
+
+    datasets: list[str] = ["nycflights13", "penguins", "tpch"]
+    """Datasets to load and offer, the first being the default; as a JSON list, e.g.
+    ``PLOTWISE_DATASETS='["nycflights13"]'``."""
+
+    datasets: Annotated[list[str], NoDecode] = Field(
+        default=["nycflights13", "penguins", "tpch"], min_length=1
+    )
+    """Bundled datasets to load into the catalog, each table under its own name:
+    ``nycflights13``, ``penguins``, ``tpch``. ``PLOTWISE_DATASETS`` takes a JSON list
+    (``["nycflights13", "tpch"]``) or a comma-separated list (``nycflights13,tpch``); names are
+    trimmed and lower-cased, duplicates dropped. An unknown name stops the start."""
+
+    tpch_scale_factor: float = Field(default=0.01, ge=0.001, le=100)
+    """TPC-H scale factor of the generated ``tpch`` dataset: 0.01 gives 15,000 orders and
+    60,175 line items, 1 gives 1.5 million orders (about 6 million line items, some 400 MB of
+    Parquet). A change regenerates the tables on the next start."""
 
     datasets_dir: Path = PROJECT_ROOT / "fixtures" / "datasets"
     """Folder of dataset definition files (``*.yaml``): the schema context the agent sees."""
@@ -81,6 +100,21 @@ class Settings(BaseSettings):
 
     agent_retries: int = Field(default=3, ge=0, le=10)
     """How often the model may repair a tool call (bad SQL) within one turn."""
+
+    @field_validator("datasets", mode="before")
+    @classmethod
+    def _split_datasets(cls, value: object) -> object:
+        """Accept a JSON list or comma-separated names from the environment; normalise names."""
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = json.loads(text) if text.startswith("[") else text.split(",")
+            except json.JSONDecodeError as error:
+                raise ValueError(f"not a JSON list of dataset names: {error}") from error
+        if isinstance(value, list | tuple):
+            names = [str(name).strip().lower() for name in value]
+            return list(dict.fromkeys(name for name in names if name))
+        return value
 
     def resolved_data_dir(self) -> Path:
         """Return ``data_dir`` as an absolute path (not created)."""

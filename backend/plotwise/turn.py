@@ -60,7 +60,10 @@ class _TurnState:
 
 
 async def run_turn(
-    services: Services, message: str, conversation_id: str | None = None
+    services: Services,
+    message: str,
+    conversation_id: str | None = None,
+    dataset: str | None = None,
 ) -> AsyncIterator[BaseModel]:
     """Run one turn and yield its events (see ``docs/protocol.md``), ending in done or error.
 
@@ -69,6 +72,8 @@ async def run_turn(
         message: The analyst's question.
         conversation_id: Continue this conversation (its history is sent to the model); None
             starts a new one.
+        dataset: The dataset to ask against (``nycflights13``, ``penguins``, ``tpch``...); the
+            default dataset when None. An unknown name ends the turn with a ``bad_request`` error.
 
     Yields:
         Event models from `plotwise.api.events`. Failures are yielded as one `ErrorEvent`, never
@@ -86,7 +91,10 @@ async def run_turn(
         history = await transcript.start()
         async with asyncio.timeout(services.settings.turn_timeout_s):
             async with services.agent.run_stream_events(
-                message, message_history=history, deps=services.deps(), model=services.model()
+                message,
+                message_history=history,
+                deps=services.deps(dataset),
+                model=services.model(dataset),
             ) as run:
                 async for event in run:
                     if isinstance(event, AgentRunResultEvent):

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from pydantic_ai import Agent
+from pydantic_ai import Agent, RunContext
 
 from plotwise.agent.deps import TurnDeps
 from plotwise.agent.tools import describe_table, run_sql
 
 
-def build_agent(instructions: str, *, retries: int) -> Agent[TurnDeps, str]:
-    """Build the chat agent: text output, the SQL tools, and the given instructions.
+def dataset_instructions(ctx: RunContext[TurnDeps]) -> str:
+    """The system prompt of the run's dataset (rendered once per dataset at start)."""
+    return ctx.deps.instructions
+
+
+def build_agent(*, retries: int) -> Agent[TurnDeps, str]:
+    """Build the chat agent: text output, the SQL tools, and per-dataset instructions.
 
     The model is chosen per run (``model=`` of the run call), so a missing API key fails a turn,
-    not the server start.
+    not the server start; the instructions come from the run's deps, so one agent serves every
+    dataset.
 
     Args:
-        instructions: The rendered system prompt (see `plotwise.agent.prompts`).
         retries: How often the model may repair a failing tool call per turn.
 
     """
     return Agent(
         deps_type=TurnDeps,
         output_type=str,
-        instructions=instructions,
+        instructions=dataset_instructions,
         tools=[run_sql, describe_table],
         retries=retries,
         name="plotwise",

@@ -16,3 +16,5 @@ class TurnDeps:
     sql: SQLService
     definition: DatasetDefinition
     settings: Settings
+    instructions: str
+    """The system prompt rendered for this dataset (`plotwise.agent.prompts`)."""

@@ -22,6 +22,8 @@ class ChatRequest(BaseModel):
     """Continue this conversation; omit to start a new one."""
     message: str = Field(max_length=4000)
     """The analyst's question."""
+    dataset: str | None = Field(default=None, max_length=64)
+    """The dataset to ask against (see ``GET /api/config``); the default dataset when omitted."""
 
     @field_validator("message")
     @classmethod
@@ -37,6 +39,9 @@ class ConfigResponse(BaseModel):
 
     model: str
     dataset: str
+    """The default dataset."""
+    datasets: list[str]
+    """Every dataset a question may name."""
     tables: list[str]
     max_rows: int
 
@@ -48,7 +53,7 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
     async def events() -> AsyncIterator[ServerSentEvent]:
         turn_id = ""
         async for sequence, event in _numbered(
-            run_turn(services, body.message, body.conversation_id)
+            run_turn(services, body.message, body.conversation_id, body.dataset)
         ):
             if isinstance(event, MetaEvent):
                 turn_id = event.turn_id
@@ -63,6 +68,7 @@ async def config(services: ServicesDep) -> ConfigResponse:
     return ConfigResponse(
         model=services.model_name,
         dataset=services.definition.name,
+        datasets=list(services.datasets),
         tables=list(services.definition.tables),
         max_rows=services.settings.max_rows,
     )

@@ -1,6 +1,7 @@
 """The one locked-down, in-memory DuckDB database that every query runs in.
 
-Each table is a view over its Parquet file. After the views exist the engine is locked:
+Every enabled dataset (``PLOTWISE_DATASETS``) contributes its tables, each under its own name;
+each table is a view over its Parquet file. After the views exist the engine is locked:
 file access only to the tables' Parquet files, no extension loading, no Python replacement
 scans, and a locked configuration, so SQL cannot undo any of it. This is the last layer of the
 SQL defence; the guard (`plotwise.sql.guard`) refuses anything but one SELECT before it gets
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from plotwise.data.nycflights13 import ensure_nycflights13
+from plotwise.data.datasets import ensure_datasets
 from plotwise.errors import DatasetError, NotFoundError
 from plotwise.settings import Settings
 from plotwise.sql.result import ColumnSchema
@@ -34,12 +35,13 @@ class Catalog:
     def __init__(
         self,
         connection: duckdb.DuckDBPyConnection,
-        files: dict[str, Path],
+        datasets: dict[str, dict[str, Path]],
         columns: dict[str, list[ColumnSchema]],
     ) -> None:
         """Wrap an already set-up connection; use `Catalog.open` instead of calling this."""
         self._connection = connection
-        self._files = dict(files)
+        self._datasets = {name: dict(files) for name, files in datasets.items()}
+        self._files = {table: path for files in datasets.values() for table, path in files.items()}
         self._columns = columns
         self._lock = threading.Lock()
         self._closed = False
@@ -49,17 +51,20 @@ class Catalog:
         """Convert the data if needed, create the views and lock the engine down.
 
         Args:
-            settings: Uses ``data_dir``, ``duckdb_threads`` and ``duckdb_memory_limit``.
+            settings: Uses ``datasets``, ``data_dir``, ``tpch_scale_factor``,
+                ``duckdb_threads`` and ``duckdb_memory_limit``.
 
         Returns:
             An open catalog; close it with `close` (or use it as a context manager).
 
         Raises:
-            DatasetError: The data could not be converted or the database not set up.
+            DatasetError: A dataset name is unknown (the message lists the known ones), the
+                data could not be converted or generated, or the database not set up.
 
         """
         data_dir = settings.resolved_data_dir()
-        files = ensure_nycflights13(data_dir)
+        datasets = ensure_datasets(settings)
+        files = {table: path for tables in datasets.values() for table, path in tables.items()}
         connection = duckdb.connect(":memory:")
         try:
             for table, path in files.items():
@@ -76,12 +81,34 @@ class Catalog:
         except (duckdb.Error, OSError) as error:
             connection.close()
             raise DatasetError(f"could not set up the DuckDB catalog: {error}") from error
-        return cls(connection, files, columns)
+        return cls(connection, datasets, columns)
 
     @property
     def tables(self) -> list[str]:
-        """Names of the queryable tables, sorted."""
+        """Names of the queryable tables of all datasets, sorted."""
         return sorted(self._files)
+
+    @property
+    def datasets(self) -> list[str]:
+        """Names of the loaded datasets, in ``PLOTWISE_DATASETS`` order."""
+        return list(self._datasets)
+
+    def dataset_tables(self, name: str) -> list[str]:
+        """Return the table names of one loaded dataset, sorted.
+
+        Args:
+            name: Dataset name (``nycflights13``, ``penguins``, ``tpch``), case-insensitive.
+
+        Raises:
+            NotFoundError: No loaded dataset has that name (the message lists the loaded ones).
+
+        """
+        files = self._datasets.get(name.strip().lower())
+        if files is None:
+            raise NotFoundError(
+                f'unknown dataset "{name}"; loaded datasets: {", ".join(self._datasets)}'
+            )
+        return sorted(files)
 
     def table_columns(self, name: str) -> list[ColumnSchema]:
         """Return a table's columns in order, with their DuckDB type names.
@@ -100,7 +127,7 @@ class Catalog:
 
     @property
     def data_version(self) -> str:
-        """Short hash of the Parquet files' names, sizes and modification times.
+        """Short hash of all datasets' Parquet files: names, sizes and modification times.
 
         Recomputed on every access (a few ``stat`` calls), so it changes as soon as a file is
         replaced; equal data on disk gives the same value across processes and restarts.

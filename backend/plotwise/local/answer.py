@@ -28,9 +28,10 @@ def compose_answer(plan: Plan, sql: str, result: dict[str, Any]) -> str:
     parts = [_summary(plan, spec, columns, rows, row_count)]
     if result.get("truncated"):
         parts.append(f"The result was cut at the row cap of {row_count:,} rows.")
-    if plan.filters:
-        change = " (change it in the sidebar)" if plan.param_specs() else ""
-        parts.append("Filtered on " + ", ".join(f.label for f in plan.filters) + change + ".")
+    explanation = plan.explain()
+    if plan.param_specs():
+        explanation += " Change the filter in the sidebar without asking again."
+    parts.append(explanation)
     parts.append(f"```sql\n{sql}\n```")
     parts.append(f"```tsx\n{render_component(spec, columns)}```")
     return "\n\n".join(parts) + "\n"
@@ -43,6 +44,8 @@ def _summary(
         return "The query returned no rows."
     label = spec.label
     if spec.kind == "kpi":
+        if plan.measure is not None and plan.measure.agg == "count" and not plan.filters:
+            return f"There are **{fmt(rows[0][0])}** {label}."
         return f"The {label} is **{fmt(rows[0][0])}**."
     if spec.kind == "table":
         return f"Here are {row_count:,} rows from **{plan.table}**."

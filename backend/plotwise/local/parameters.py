@@ -7,6 +7,7 @@ parameter whose options are the column's values and whose default is ``JFK``; a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from plotwise.local.lexicon import Lexicon
@@ -36,6 +37,8 @@ def _spec(flt: Filter, lexicon: Lexicon, taken: set[str]) -> QueryParamSpec:
     if isinstance(flt.value, int | float):
         bounds = {"min": 1, "max": 12, "step": 1} if ref.name == "month" else {}
         return QueryParamSpec(name=name, type="number", default=flt.value, label=label, **bounds)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", flt.value):
+        return QueryParamSpec(name=name, type="date", default=flt.value, label=label)
     options = lexicon.column_values.get((ref.table, ref.name), [])
     if flt.value in options and len(options) <= MAX_OPTIONS:
         return QueryParamSpec(

@@ -11,7 +11,7 @@ from sqlglot import exp
 from plotwise.local.lexicon import FieldRef
 from plotwise.sql.params import QueryParamSpec
 
-Aggregate = Literal["count", "count_distinct", "avg", "sum", "min", "max", "median"]
+Aggregate = Literal["count", "count_distinct", "avg", "sum", "min", "max", "median", "share"]
 
 AGG_SQL = {"avg": "avg", "sum": "sum", "min": "min", "max": "max", "median": "median"}
 AGG_LABEL = {
@@ -22,6 +22,17 @@ AGG_LABEL = {
     "min": "minimum",
     "max": "maximum",
     "median": "median",
+    "share": "share of",
+}
+AGG_VERB = {
+    "count": "counted",
+    "count_distinct": "counted the distinct",
+    "avg": "averaged",
+    "sum": "added up",
+    "min": "took the minimum of",
+    "max": "took the maximum of",
+    "median": "took the median of",
+    "share": "computed each group's share (%) of",
 }
 AGG_ALIAS = {"avg": "avg", "sum": "total", "min": "min", "max": "max", "median": "median"}
 
@@ -114,7 +125,36 @@ class Plan:
             return f"{self.measure.alias} {direction} NULLS LAST"
         return None
 
+    def explain(self) -> str:
+        """One sentence saying what the query computes.
+
+        For example "I counted flights per carrier, where month = July, keeping the top 5."
+        """
+        if self.measure is None:
+            return f"I listed the rows of {self.table}."
+        subject = self.measure.label
+        for prefix in ("number of ", "distinct ", "share of "):
+            subject = subject.removeprefix(prefix)
+        subject = subject.removesuffix(" (%)")
+        if self.measure.agg in ("avg", "sum", "min", "max", "median"):
+            subject = subject.split(" ", 1)[-1]
+        text = f"I {AGG_VERB[self.measure.agg]} {subject}"
+        if self.dimensions:
+            text += " per " + " and ".join(d.name.replace("_", " ") for d in self.dimensions)
+        if self.filters:
+            text += ", where " + " and ".join(f.label for f in self.filters)
+        if self.limit is not None:
+            text += f", keeping the {'top' if self.descending else 'bottom'} {self.limit}"
+        return text + "."
+
     def _measure_sql(self, measure: Measure) -> str:
+        if measure.agg == "share":
+            inner = (
+                self._expr(measure.ref)
+                if measure.ref and measure.ref.kind == "measure"
+                else "count(*)"
+            )
+            return f"100.0 * {inner} / sum({inner}) OVER ()"
         if measure.agg == "count" or measure.ref is None:
             if measure.ref is not None and measure.ref.kind == "measure":
                 return self._expr(measure.ref)

@@ -15,6 +15,8 @@ import re
 from plotwise.local.lexicon import FieldRef, Lexicon, Match, Token, tokenize
 from plotwise.local.parameters import parameterize
 from plotwise.local.plan import AGG_ALIAS, AGG_LABEL, Aggregate, Filter, Measure, Plan
+from plotwise.local.scope import OutOfScope, check_scope
+from plotwise.local.timegrains import GRAIN_WORDS, date_filters, grain_dimension, month_dimension
 
 AGG_WORDS: dict[str, Aggregate] = {
     "average": "avg",
@@ -53,6 +55,7 @@ EXTREMUM_AGG: dict[str, Aggregate] = {
     "smallest": "min",
     "shortest": "min",
 }
+SHARE_WORDS = {"share", "percentage", "percent", "proportion", "fraction"}
 GROUP_WORDS = {"by", "per", "each", "every", "across", "which", "what"}
 MONTHS = [
     "january",
@@ -108,6 +111,10 @@ class _Reader:
         self.used: set[int] = set()  # indexes into self.matches already given a meaning
 
     def plan(self) -> Plan:
+        try:
+            check_scope(self.tokens, self.matches, self.lex)
+        except OutOfScope as exc:
+            raise PlanningError(f"{exc} {_suggestions(self.lex)}") from exc
         comparisons = self._comparisons()
         measure, table = self._measure()
         dimensions = self._dimensions(table)
@@ -120,6 +127,8 @@ class _Reader:
             table = self._table_of(dimensions)
         if measure is None:
             measure = _count_rows(table)
+        if SHARE_WORDS & set(self.words) and measure.agg == "count":
+            measure = Measure("share", measure.ref, "share_pct", f"share of {measure.label} (%)")
         plan = Plan(table=table, measure=measure)
         for ref in dimensions:
             ref = self._resolve(ref, table, plan)
@@ -133,6 +142,11 @@ class _Reader:
                 plan.filters.append(Filter(resolved, op, value, label))
         plan.filters.extend(self._value_filters(plan))
         plan.filters.extend(self._month_filters(plan))
+        plan.filters.extend(
+            f
+            for f in date_filters(self.question, self.lex, plan.table)
+            if f.ref not in plan.dimensions
+        )
         parameterize(plan, self.lex)
         self._ordering(plan)
         return plan
@@ -218,7 +232,21 @@ class _Reader:
                 continue
             self.used.add(index)
             found.append(ref)
+        found += self._grain_dimensions(table or self.lex.definition.default_table, found)
         return found[:2]
+
+    def _grain_dimensions(self, table: str, found: list[FieldRef]) -> list[FieldRef]:
+        """Grains named in words no definition matched: "per quarter", "yearly"."""
+        covered = {i for m in self.matches for i in range(m.start, m.end)}
+        grains = []
+        for token in self.tokens:
+            grain = GRAIN_WORDS.get(token.text)
+            if grain is None or token.index in covered or not self._group_word_near(token.index):
+                continue
+            ref = grain_dimension(self.lex, table, grain)
+            if ref is not None and ref not in found and ref not in grains:
+                grains.append(ref)
+        return grains
 
     def _group_word_near(self, start: int) -> bool:
         before = self.words[max(0, start - 4) : start]
@@ -301,7 +329,7 @@ class _Reader:
         return filters
 
     def _month_filters(self, plan: Plan) -> list[Filter]:
-        month = self.lex.fields.get((plan.table, "month"))
+        month = month_dimension(self.lex, plan.table)
         if month is None or month in plan.dimensions:
             return []
         filters = []
@@ -393,6 +421,28 @@ def _is_number(word: str) -> bool:
 
 def _number(word: str) -> int | float:
     return float(word) if "." in word else int(word)
+
+
+def _suggestions(lexicon: Lexicon) -> str:
+    """A few questions the analyst can ask about this dataset, built from its definition."""
+    definition = lexicon.definition
+    table = definition.tables[definition.default_table]
+    dims = [n for n, c in table.columns.items() if c.role == "dimension"][:2]
+    measures = [
+        n
+        for n, c in table.columns.items()
+        if c.role == "measure" and c.unit and "HHMM" not in c.unit
+    ][:1]
+    noun = (
+        definition.default_table
+        if definition.default_table in table.row_nouns
+        else (table.row_nouns[-1] if table.row_nouns else definition.default_table)
+    )
+    examples = [f"Number of {noun} by {d.replace('_', ' ')}" for d in dims]
+    examples += [
+        f"Average {m.replace('_', ' ')} by {dims[0].replace('_', ' ')}" for m in measures if dims
+    ]
+    return "You can ask, for example: " + "; ".join(f"“{e}”" for e in examples) + "."
 
 
 def _cannot_read(question: str, lexicon: Lexicon) -> str:
