@@ -6,6 +6,8 @@ import pytest
 
 from plotwise.artifact import policy
 from plotwise.artifact.policy import PolicyUnavailableError, read_view_params, validate_component
+from plotwise.local.components import choose_chart, render_component
+from plotwise.sql.result import ColumnSchema
 
 GOOD = """import { BarChart } from "recharts";
 export default function A({ data }) {
@@ -50,3 +52,21 @@ def test_missing_node_fails_closed(monkeypatch):
     monkeypatch.setattr(policy.shutil, "which", lambda name: None)
     with pytest.raises(PolicyUnavailableError, match="Node.js"):
         validate_component(GOOD)
+
+
+@pytest.mark.parametrize(
+    ("columns", "rows", "time"),
+    [
+        ([("flights", "BIGINT")], 1, set()),
+        ([("carrier", "VARCHAR"), ("flights", "BIGINT")], 16, set()),
+        ([("month", "INTEGER"), ("flights", "BIGINT")], 12, {"month"}),
+        ([("origin", "VARCHAR"), ("month", "INTEGER"), ("n", "BIGINT")], 36, {"month"}),
+        ([("a", "VARCHAR"), ("b", "VARCHAR")], 3, set()),
+    ],
+    ids=["kpi", "bar", "line", "series", "table"],
+)
+def test_every_local_chart_passes_the_policy(columns, rows, time):
+    schema = [ColumnSchema(name=n, type=t) for n, t in columns]
+    code = render_component(choose_chart(schema, rows, time_columns=time, label="x"), schema)
+    assert validate_component(code) == []
+    assert read_view_params(code), "each chart declares view parameters"

@@ -17,7 +17,8 @@ def cols(*spec):
         (cols(("date", "DATE"), ("flights", "BIGINT")), 365, set(), "line"),
         (cols(("month", "INTEGER"), ("flights", "BIGINT")), 1, {"month"}, "bar"),
         (cols(("carrier", "VARCHAR"), ("name", "VARCHAR")), 16, set(), "table"),
-        (cols(("a", "VARCHAR"), ("b", "VARCHAR"), ("n", "BIGINT")), 5, set(), "table"),
+        (cols(("a", "VARCHAR"), ("b", "VARCHAR"), ("n", "BIGINT")), 5, set(), "series"),
+        (cols(("a", "VARCHAR"), ("b", "VARCHAR"), ("c", "VARCHAR")), 5, set(), "table"),
         (cols(("carrier", "VARCHAR")), 1, set(), "table"),
     ],
 )
@@ -61,3 +62,30 @@ def test_line_points_default_to_visible_only_for_short_series(rows, dots):
     columns = cols(("day", "INTEGER"), ("flights", "BIGINT"))
     code = render_component(choose_chart(columns, rows, time_columns={"day"}, label="x"), columns)
     assert f'showDots: {{ type: "boolean", label: "Show points", default: {dots} }}' in code
+
+
+@pytest.mark.parametrize(
+    ("columns", "time", "x", "series", "is_time"),
+    [
+        (
+            cols(("origin", "VARCHAR"), ("month", "INTEGER"), ("n", "BIGINT")),
+            {"month"},
+            "month",
+            "origin",
+            True,
+        ),
+        (
+            cols(("species", "VARCHAR"), ("sex", "VARCHAR"), ("n", "BIGINT")),
+            set(),
+            "species",
+            "sex",
+            False,
+        ),
+    ],
+)
+def test_two_dimensions_become_series(columns, time, x, series, is_time):
+    spec = choose_chart(columns, 12, time_columns=time, label="x")
+    assert (spec.kind, spec.x, spec.series, spec.time) == ("series", x, series, is_time)
+    code = render_component(spec, columns)
+    assert f'const SERIES = "{series}";' in code
+    assert f"const TIME = {'true' if is_time else 'false'};" in code

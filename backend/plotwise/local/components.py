@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from string import Template
 from typing import Literal
 
+from plotwise.local.tsx import MAX_DOTTED_POINTS, TEMPLATES
 from plotwise.sql.result import ColumnSchema
 
 NUMERIC_TYPES = (
@@ -32,7 +32,7 @@ NUMERIC_TYPES = (
 )
 TEMPORAL_TYPES = ("DATE", "TIMESTAMP", "TIME")
 
-ChartKind = Literal["kpi", "bar", "line", "table"]
+ChartKind = Literal["kpi", "bar", "line", "table", "series"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,10 @@ class ChartSpec:
     """Human label of the measure, e.g. "average departure delay"."""
     rows: int = 0
     """Rows of the result the chart was chosen for."""
+    series: str | None = None
+    """For two dimensions: the column whose values become separate lines or bars."""
+    time: bool = False
+    """For two dimensions: ``x`` is a time, so the series are lines."""
 
 
 def is_numeric(column: ColumnSchema) -> bool:
@@ -73,7 +77,25 @@ def choose_chart(
         if temporal and row_count > 1:
             return ChartSpec("line", x=x, y=y, label=label, rows=row_count)
         return ChartSpec("bar", x=x, y=y, label=label, rows=row_count)
+    if len(columns) == 3 and is_numeric(columns[2]) and row_count > 1:
+        first, second = columns[0].name, columns[1].name
+        if _temporal(columns[1], time_columns) and not _temporal(columns[0], time_columns):
+            first, second = second, first
+        time = _temporal(next(c for c in columns if c.name == first), time_columns)
+        return ChartSpec(
+            "series",
+            x=first,
+            y=columns[2].name,
+            label=label,
+            rows=row_count,
+            series=second,
+            time=time,
+        )
     return ChartSpec("table", label=label, rows=row_count)
+
+
+def _temporal(column: ColumnSchema, time_columns: set[str]) -> bool:
+    return column.name in time_columns or column.type.upper().startswith(TEMPORAL_TYPES)
 
 
 def render_component(spec: ChartSpec, columns: list[ColumnSchema]) -> str:
@@ -84,150 +106,7 @@ def render_component(spec: ChartSpec, columns: list[ColumnSchema]) -> str:
         "label": json.dumps(spec.label.capitalize()),
         "columns": json.dumps([c.name for c in columns]),
         "dots": "true" if spec.rows <= MAX_DOTTED_POINTS else "false",
+        "series": json.dumps(spec.series),
+        "time": "true" if spec.time else "false",
     }
-    return _TEMPLATES[spec.kind].substitute(values)
-
-
-MAX_DOTTED_POINTS = 40
-"""Line charts with more points than this hide their points by default."""
-
-_FORMAT = """const format = (value) =>
-  typeof value === "number"
-    ? value.toLocaleString("en-US", { maximumFractionDigits: 2 })
-    : value === null || value === undefined
-      ? "–"
-      : String(value);
-"""
-
-_KPI = (
-    """import React from "react";
-
-export const params = {
-  color: { type: "color", label: "Colour", default: "#4f46e5" },
-};
-
-"""
-    + _FORMAT
-    + """
-export default function Artifact({ data, params }) {
-  const value = data.length > 0 ? data[0][$y] : null;
-  const color = params.color ?? "#4f46e5";
-  return (
-    <div style={{ padding: 24, fontFamily: "system-ui, sans-serif" }}>
-      <div style={{ fontSize: 14, color: "#64748b" }}>{$label}</div>
-      <div style={{ fontSize: 48, fontWeight: 700, color }}>{format(value)}</div>
-    </div>
-  );
-}
-"""
-)
-
-_BAR = (
-    """import React from "react";
-import { BarChart, Bar, XAxis, YAxis, Tooltip, CartesianGrid, ResponsiveContainer } from "recharts";
-
-export const params = {
-  color: { type: "color", label: "Bar colour", default: "#4f46e5" },
-  topN: { type: "number", label: "Bars shown", min: 1, max: 200, step: 1, default: 30 },
-};
-
-"""
-    + _FORMAT
-    + """
-export default function Artifact({ data, params }) {
-  const color = params.color ?? "#4f46e5";
-  const shown = data.slice(0, Math.max(1, params.topN ?? 30));
-  const many = shown.length > 12;
-  return (
-    <div style={{ fontFamily: "system-ui, sans-serif" }}>
-      <div style={{ fontSize: 14, color: "#334155", margin: "0 0 8px 8px" }}>
-        {$label}
-        {shown.length < data.length ? ` (first $${shown.length} of $${data.length})` : ""}
-      </div>
-      <ResponsiveContainer width="100%" height={360}>
-        <BarChart data={shown} margin={{ top: 8, right: 16, bottom: many ? 48 : 16, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey={$x} interval={0} angle={many ? -45 : 0} textAnchor={many ? "end" : "middle"} tick={{ fontSize: 12 }} />
-          <YAxis tickFormatter={format} tick={{ fontSize: 12 }} />
-          <Tooltip formatter={format} />
-          <Bar dataKey={$y} name={$label} fill={color} isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
-  );
-}
-"""
-)
-
-_LINE = (
-    """import React from "react";
-import { LineChart, Line, XAxis, YAxis, Tooltip, CartesianGrid, ResponsiveContainer } from "recharts";
-
-export const params = {
-  color: { type: "color", label: "Line colour", default: "#4f46e5" },
-  showDots: { type: "boolean", label: "Show points", default: $dots },
-};
-
-"""
-    + _FORMAT
-    + """
-export default function Artifact({ data, params }) {
-  const color = params.color ?? "#4f46e5";
-  return (
-    <div style={{ fontFamily: "system-ui, sans-serif" }}>
-      <div style={{ fontSize: 14, color: "#334155", margin: "0 0 8px 8px" }}>{$label}</div>
-      <ResponsiveContainer width="100%" height={360}>
-        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 16, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey={$x} tick={{ fontSize: 12 }} />
-          <YAxis tickFormatter={format} tick={{ fontSize: 12 }} />
-          <Tooltip formatter={format} />
-          <Line type="monotone" dataKey={$y} name={$label} stroke={color} strokeWidth={2} dot={params.showDots ?? $dots} isAnimationActive={false} />
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
-  );
-}
-"""
-)
-
-_TABLE = (
-    """import React from "react";
-
-export const params = {
-  maxRows: { type: "number", label: "Rows shown", min: 1, max: 1000, step: 1, default: 100 },
-};
-
-"""
-    + _FORMAT
-    + """
-const COLUMNS = $columns;
-
-export default function Artifact({ data, params }) {
-  const cell = { padding: "6px 10px", borderBottom: "1px solid #e2e8f0", textAlign: "left" };
-  const shown = data.slice(0, Math.max(1, params.maxRows ?? 100));
-  return (
-    <div style={{ overflow: "auto", maxHeight: 480, fontFamily: "system-ui, sans-serif", fontSize: 13 }}>
-      <table style={{ borderCollapse: "collapse", width: "100%" }}>
-        <thead>
-          <tr>{COLUMNS.map((c) => <th key={c} style={{ ...cell, background: "#f8fafc" }}>{c}</th>)}</tr>
-        </thead>
-        <tbody>
-          {shown.map((row, i) => (
-            <tr key={i}>{COLUMNS.map((c) => <td key={c} style={cell}>{format(row[c])}</td>)}</tr>
-          ))}
-        </tbody>
-      </table>
-      {shown.length < data.length ? <p style={{ color: "#64748b" }}>{shown.length} of {data.length} rows shown</p> : null}
-    </div>
-  );
-}
-"""
-)
-
-_TEMPLATES: dict[ChartKind, Template] = {
-    "kpi": Template(_KPI),
-    "bar": Template(_BAR),
-    "line": Template(_LINE),
-    "table": Template(_TABLE),
-}
+    return TEMPLATES[spec.kind].substitute(values)

@@ -162,3 +162,17 @@ class Lexicon:
 
 def _quote(name: str) -> str:
     return name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"'
+
+
+def prefer(
+    refs: tuple[FieldRef, ...],
+    *,
+    kinds: set[str],
+    roles: set[str] | None = None,
+    table: str | None = None,
+) -> FieldRef | None:
+    """The first of ``refs`` of one of ``kinds`` (and ``roles``), preferring ``table``'s."""
+    candidates = [r for r in refs if r.kind in kinds and (roles is None or r.role in roles)]
+    if not candidates:
+        return None
+    return next((r for r in candidates if r.table == table), candidates[0])

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 
-from plotwise.local.lexicon import FieldRef, Lexicon, Match, Token, tokenize
+from plotwise.local.filters import FilterReading
+from plotwise.local.lexicon import FieldRef, Lexicon, Match, Token, prefer, tokenize
 from plotwise.local.parameters import parameterize
 from plotwise.local.plan import AGG_ALIAS, AGG_LABEL, Aggregate, Filter, Measure, Plan
 from plotwise.local.scope import OutOfScope, check_scope
-from plotwise.local.timegrains import GRAIN_WORDS, date_filters, grain_dimension, month_dimension
+from plotwise.local.timegrains import GRAIN_WORDS, date_filters, grain_dimension
 
 AGG_WORDS: dict[str, Aggregate] = {
     "average": "avg",
@@ -57,26 +58,6 @@ EXTREMUM_AGG: dict[str, Aggregate] = {
 }
 SHARE_WORDS = {"share", "percentage", "percent", "proportion", "fraction"}
 GROUP_WORDS = {"by", "per", "each", "every", "across", "which", "what"}
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-COMPARISONS = {
-    ">": {"more", "greater", "longer", "higher", "over", "above", "later", "bigger", "larger"},
-    "<": {"less", "fewer", "shorter", "lower", "under", "below", "earlier", "smaller"},
-}
-FROM_HINTS = ("origin", "from", "departure")
-TO_HINTS = ("dest", "destination", "to", "arrival")
 
 
 class PlanningError(Exception):
@@ -101,7 +82,7 @@ def plan_question(question: str, lexicon: Lexicon) -> Plan:
     return reader.plan()
 
 
-class _Reader:
+class _Reader(FilterReading):
     def __init__(self, question: str, lexicon: Lexicon) -> None:
         self.question = question
         self.lex = lexicon
@@ -176,22 +157,22 @@ class _Reader:
                     self.used.add(target[0])
                     return _counting(target[1]), target[1].table
         for index, m in enumerate(self.matches):
-            ref = _prefer(m.refs, kinds={"measure"})
+            ref = prefer(m.refs, kinds={"measure"})
             if ref is not None and index not in self.used:
                 self.used.add(index)
                 return _counting(ref), ref.table
         for index, m in enumerate(self.matches):
-            ref = _prefer(m.refs, kinds={"column"}, roles={"measure"})
+            ref = prefer(m.refs, kinds={"column"}, roles={"measure"})
             if ref is not None and index not in self.used and self._extremum_before(m.start):
                 self.used.add(index)
                 return _measure(self._extremum_before(m.start), ref, self.words), ref.table
         for index, m in enumerate(self.matches):
-            ref = _prefer(m.refs, kinds={"column"}, roles={"measure"})
+            ref = prefer(m.refs, kinds={"column"}, roles={"measure"})
             if ref is not None and index not in self.used:
                 self.used.add(index)
                 return _measure("avg", ref, self.words), ref.table
         for index, m in enumerate(self.matches):
-            ref = _prefer(m.refs, kinds={"rows"})
+            ref = prefer(m.refs, kinds={"rows"})
             if ref is not None and index not in self.used and self._has_group_word():
                 self.used.add(index)
                 return _counting(ref), ref.table
@@ -205,7 +186,7 @@ class _Reader:
 
     def _grouped(self) -> bool:
         return any(
-            _prefer(m.refs, kinds={"column", "dimension"}, roles={"dimension", "time"}) is not None
+            prefer(m.refs, kinds={"column", "dimension"}, roles={"dimension", "time"}) is not None
             and self._group_word_near(m.start)
             for m in self.matches
         )
@@ -216,11 +197,11 @@ class _Reader:
         for index, m in enumerate(self.matches):
             if index in self.used:
                 continue
-            ref = _prefer(
+            ref = prefer(
                 m.refs, kinds={"column", "dimension"}, roles={"dimension", "time"}, table=table
             )
             if ref is None:
-                ref = _prefer(m.refs, kinds={"column"}, roles={"identifier"}, table=table)
+                ref = prefer(m.refs, kinds={"column"}, roles={"identifier"}, table=table)
                 if ref is None or not self._group_word_near(m.start):
                     continue
             if (
@@ -266,7 +247,7 @@ class _Reader:
 
     def _listed_table(self) -> str | None:
         for m in self.matches:
-            ref = _prefer(m.refs, kinds={"rows"})
+            ref = prefer(m.refs, kinds={"rows"})
             if ref is not None:
                 return ref.table
         for word in self.words:
@@ -291,58 +272,6 @@ class _Reader:
         return ref
 
     # --- filters -------------------------------------------------------------------------
-    def _comparisons(self) -> list[tuple[FieldRef, str, int | float, str]]:
-        found = []
-        for i, word in enumerate(self.words[:-2]):
-            op = next((o for o, ws in COMPARISONS.items() if word in ws), None)
-            if op is None or self.words[i + 1] != "than" or not _is_number(self.words[i + 2]):
-                continue
-            value = _number(self.words[i + 2])
-            candidates = [
-                (idx, m)
-                for idx, m in enumerate(self.matches)
-                if idx not in self.used and (m.start <= i < m.end or m.end in (i, i - 1))
-            ]
-            for idx, m in candidates:
-                ref = _prefer(m.refs, kinds={"column"}, roles={"measure"})
-                if ref is not None:
-                    self.used.add(idx)
-                    unit = f" {ref.unit}" if ref.unit else ""
-                    found.append((ref, op, value, f"{ref.name} {op} {value:g}{unit}"))
-                    break
-        return found
-
-    def _value_filters(self, plan: Plan) -> list[Filter]:
-        filters = []
-        for token in self.tokens:
-            refs = self.lex.values.get(token.raw)
-            # Numbers are limits or comparisons ("top 5", "more than 60"), never codes.
-            if not refs or len(token.raw) < 2 or not any(c.isalpha() for c in token.raw):
-                continue
-            prev = self.words[token.index - 1] if token.index else ""
-            ordered = sorted(refs, key=lambda r: _hint_score(r, prev), reverse=True)
-            for ref in ordered:
-                resolved = self._resolve(ref, plan.table, plan)
-                if resolved is not None and resolved not in plan.dimensions:
-                    filters.append(Filter(resolved, "=", token.raw, f"{ref.name} = {token.raw}"))
-                    break
-        return filters
-
-    def _month_filters(self, plan: Plan) -> list[Filter]:
-        month = month_dimension(self.lex, plan.table)
-        if month is None or month in plan.dimensions:
-            return []
-        filters = []
-        for i, word in enumerate(self.words):
-            if word in MONTHS and (
-                word != "may" or (i and self.words[i - 1] in {"in", "of", "during"})
-            ):
-                filters.append(
-                    Filter(month, "=", MONTHS.index(word) + 1, f"month = {word.title()}")
-                )
-        return filters[:1]
-
-    # --- ordering ------------------------------------------------------------------------
     def _ordering(self, plan: Plan) -> None:
         text = " ".join(self.words)
         number = re.search(r"\b(?:top|bottom|first|which|what|the)\s+(\d+)\b", text)
@@ -371,19 +300,10 @@ class _Reader:
     def _next_match(self, i: int, kinds: set[str]) -> tuple[int, FieldRef] | None:
         for index, m in enumerate(self.matches):
             if m.start > i and index not in self.used and m.start - i <= 5:
-                ref = _prefer(m.refs, kinds=kinds)
+                ref = prefer(m.refs, kinds=kinds)
                 if ref is not None:
                     return index, ref
         return None
-
-
-def _prefer(
-    refs, *, kinds: set[str], roles: set[str] | None = None, table: str | None = None
-) -> FieldRef | None:
-    candidates = [r for r in refs if r.kind in kinds and (roles is None or r.role in roles)]
-    if not candidates:
-        return None
-    return next((r for r in candidates if r.table == table), candidates[0])
 
 
 def _measure(agg: Aggregate, ref: FieldRef, words: list[str]) -> Measure:
@@ -404,23 +324,6 @@ def _count_rows(table: str) -> Measure:
 
 def _words(ref: FieldRef) -> str:
     return ref.synonyms[0] if ref.synonyms else ref.name.replace("_", " ")
-
-
-def _hint_score(ref: FieldRef, previous_word: str) -> int:
-    text = " ".join((ref.name, *ref.synonyms))
-    if previous_word in {"from", "at", "out"}:
-        return sum(h in text for h in FROM_HINTS)
-    if previous_word in {"to", "into", "for"}:
-        return sum(h in text for h in TO_HINTS)
-    return 0
-
-
-def _is_number(word: str) -> bool:
-    return re.fullmatch(r"\d+(\.\d+)?", word) is not None
-
-
-def _number(word: str) -> int | float:
-    return float(word) if "." in word else int(word)
 
 
 def _suggestions(lexicon: Lexicon) -> str:
