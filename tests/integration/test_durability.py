@@ -110,8 +110,10 @@ def test_sigkill_during_writes_loses_no_acknowledged_write(ctx, settings, tmp_pa
     stored = stored_versions(tmp_path / "store.db", template_id)
     lost = {v: n for v, n in acknowledged.items() if stored.get(v) != n}
     assert not lost, f"acknowledged writes lost: {lost}"
-    print(f"{KILL_CYCLES} kills, {len(acknowledged)} acknowledged writes all kept, "
-          f"{killed_mid_request} kills during a request")
+    print(
+        f"{KILL_CYCLES} kills, {len(acknowledged)} acknowledged writes all kept, "
+        f"{killed_mid_request} kills during a request"
+    )
     assert len(acknowledged) > KILL_CYCLES, "too few writes to mean anything"
     assert killed_mid_request > KILL_CYCLES // 2, "kills rarely landed during a write"
 

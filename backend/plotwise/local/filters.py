@@ -26,10 +26,13 @@ MONTHS = [
     "november",
     "december",
 ]
-COMPARISONS = {
-    ">": {"more", "greater", "longer", "higher", "over", "above", "later", "bigger", "larger"},
-    "<": {"less", "fewer", "shorter", "lower", "under", "below", "earlier", "smaller"},
+COMPARISONS_THAN = {
+    ">": {"more", "greater", "longer", "higher", "bigger", "larger", "later", "heavier"},
+    "<": {"less", "fewer", "shorter", "lower", "smaller", "earlier", "lighter"},
 }
+"""Comparatives read with "than": "longer than 2000 miles"."""
+COMPARISONS_BARE = {"over": ">", "above": ">", "exceeding": ">", "under": "<", "below": "<"}
+"""Words that compare on their own: "over 210 mm"."""
 FROM_HINTS = ("origin", "from", "departure")
 TO_HINTS = ("dest", "destination", "to", "arrival")
 
@@ -48,11 +51,11 @@ class FilterReading:
 
     def _comparisons(self) -> list[tuple[FieldRef, str, int | float, str]]:
         found = []
-        for i, word in enumerate(self.words[:-2]):
-            op = next((o for o, ws in COMPARISONS.items() if word in ws), None)
-            if op is None or self.words[i + 1] != "than" or not _is_number(self.words[i + 2]):
+        for i in range(len(self.words) - 1):
+            op, at = _comparison_at(self.words, i)
+            if op is None or at >= len(self.words) or not _is_number(self.words[at]):
                 continue
-            value = _number(self.words[i + 2])
+            value = _number(self.words[at])
             candidates = [
                 (idx, m)
                 for idx, m in enumerate(self.matches)
@@ -98,6 +101,19 @@ class FilterReading:
         return filters[:1]
 
     # --- ordering ------------------------------------------------------------------------
+
+
+def _comparison_at(words: list[str], i: int) -> tuple[str | None, int]:
+    """The operator a comparison starting at ``words[i]`` means, and where its number is."""
+    word, after = words[i], words[i + 1]
+    for op, comparatives in COMPARISONS_THAN.items():
+        if word in comparatives and after == "than":
+            return op, i + 2
+    if word in COMPARISONS_BARE:
+        return COMPARISONS_BARE[word], i + 1
+    if word == "at" and after in ("least", "most"):
+        return (">=" if after == "least" else "<="), i + 2
+    return None, i
 
 
 def _hint_score(ref: FieldRef, previous_word: str) -> int:

@@ -152,12 +152,30 @@ class Lexicon:
                 i += 1
         return found
 
-    def joinable(self, base: str, table: str) -> tuple[str, str] | None:
-        """Return (base column, other column) when ``table`` joins many-to-one from ``base``."""
-        for rel in self.definition.relationships:
-            if rel.from_table == base and rel.to_table == table:
-                return rel.from_column, rel.to_column
-        return None
+    def join_path(
+        self, base: str, table: str, mentioned: set[str] = frozenset()
+    ) -> list[tuple[str, str, str, str]] | None:
+        """The many-to-one joins that lead from ``base`` to ``table``, or None.
+
+        Each step is (from table, from column, to table, to column). Among the paths (the
+        relationships form a small graph), those through more ``mentioned`` tables win ("revenue
+        by customer region" goes through customer, not supplier), then the shortest.
+        """
+        paths: list[list[tuple[str, str, str, str]]] = []
+
+        def walk(at: str, path: list[tuple[str, str, str, str]], seen: set[str]) -> None:
+            if at == table and path:
+                paths.append(path)
+                return
+            for rel in self.definition.relationships:
+                if rel.from_table == at and rel.to_table not in seen:
+                    step = (rel.from_table, rel.from_column, rel.to_table, rel.to_column)
+                    walk(rel.to_table, [*path, step], seen | {rel.to_table})
+
+        walk(base, [], {base})
+        if not paths:
+            return None
+        return max(paths, key=lambda p: (sum(s[2] in mentioned for s in p), -len(p)))
 
 
 def _quote(name: str) -> str:

@@ -68,8 +68,9 @@ class Plan:
     measure: Measure | None
     dimensions: list[FieldRef] = field(default_factory=list)
     filters: list[Filter] = field(default_factory=list)
-    joins: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Joined table → (base column, joined column)."""
+    joins: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    """Joined table → (table it joins from, that table's column, the joined table's column),
+    in join order."""
     descending: bool = True
     limit: int | None = None
     explicit_order: bool = False
@@ -98,8 +99,8 @@ class Plan:
         if not select:
             select.append("*")
         sql = f"SELECT {', '.join(select)} FROM {self.table}"
-        for table, (left, right) in self.joins.items():
-            sql += f" JOIN {table} ON {self.table}.{left} = {table}.{right}"
+        for table, (source, left, right) in self.joins.items():
+            sql += f" JOIN {table} ON {source}.{left} = {table}.{right}"
         if self.filters:
             where = " AND ".join(
                 f"{self._expr(f.ref)} {f.op} {'$' + f.param.name if f.param else _literal(f.value)}"

@@ -86,7 +86,8 @@ class _Reader(FilterReading):
     def __init__(self, question: str, lexicon: Lexicon) -> None:
         self.question = question
         self.lex = lexicon
-        self.tokens: list[Token] = tokenize(question)
+        # "300,000" is one number, not two.
+        self.tokens: list[Token] = tokenize(re.sub(r"(?<=\d),(?=\d{3}\b)", "", question))
         self.words = [t.text for t in self.tokens]
         self.matches: list[Match] = lexicon.match(self.tokens)
         self.used: set[int] = set()  # indexes into self.matches already given a meaning
@@ -152,10 +153,9 @@ class _Reader(FilterReading):
                 return _measure(agg, ref, self.words), ref.table
         for start in range(len(self.words)):
             if any(tuple(self.words[start : start + len(p)]) == p for p in COUNT_PHRASES):
-                target = self._next_match(start, kinds={"rows", "measure"})
-                if target is not None:
-                    self.used.add(target[0])
-                    return _counting(target[1]), target[1].table
+                counted = self._counted(start)
+                if counted is not None:
+                    return counted
         for index, m in enumerate(self.matches):
             ref = prefer(m.refs, kinds={"measure"})
             if ref is not None and index not in self.used:
@@ -177,6 +177,27 @@ class _Reader(FilterReading):
                 self.used.add(index)
                 return _counting(ref), ref.table
         return None, None
+
+    def _counted(self, start: int) -> tuple[Measure, str] | None:
+        """What "number of"/"how many" at ``start`` counts.
+
+        A named measure that includes the phrase ("number of customers"), else the rows of a
+        table, else the distinct values of a dimension ("how many species").
+        """
+        for index, m in enumerate(self.matches):
+            ref = prefer(m.refs, kinds={"measure"})
+            if ref is not None and m.start <= start < m.end and index not in self.used:
+                self.used.add(index)
+                return _counting(ref), ref.table
+        target = self._next_match(start, kinds={"rows", "measure"})
+        if target is not None:
+            self.used.add(target[0])
+            return _counting(target[1]), target[1].table
+        target = self._next_match(start, kinds={"column"})
+        if target is not None and target[1].role in ("dimension", "identifier"):
+            self.used.add(target[0])
+            return _measure("count_distinct", target[1], self.words), target[1].table
+        return None
 
     def _extremum_before(self, start: int) -> Aggregate | None:
         for word in self.words[max(0, start - 2) : start]:
@@ -265,11 +286,16 @@ class _Reader(FilterReading):
         same = self.lex.fields.get((table, ref.name))
         if same is not None and same.kind == ref.kind:
             return same
-        join = self.lex.joinable(table, ref.table)
-        if join is None:
+        path = self.lex.join_path(table, ref.table, self._mentioned_tables())
+        if path is None:
             return None
-        plan.joins[ref.table] = join
+        for source, left, target, right in path:
+            plan.joins.setdefault(target, (source, left, right))
         return ref
+
+    def _mentioned_tables(self) -> set[str]:
+        """Tables the question names, by a row noun or a column of theirs."""
+        return {ref.table for m in self.matches for ref in m.refs}
 
     # --- filters -------------------------------------------------------------------------
     def _ordering(self, plan: Plan) -> None:
