@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("-o", "--output", type=Path, help="write the JSON lines here, not stdout")
     ev.set_defaults(handler=_eval)
 
+    draft = sub.add_parser(
+        "draft-definition", help="print a draft dataset definition (YAML) for catalog tables"
+    )
+    draft.add_argument("name", help="the dataset's name")
+    draft.add_argument("tables", nargs="+", metavar="TABLE")
+    draft.set_defaults(handler=_draft)
+
     bench = sub.add_parser(
         "bench", help="measure turn latency and browser rendering; print figures"
     )
@@ -152,6 +159,15 @@ def _eval(args: argparse.Namespace) -> int:
             out.close()
     for line in summaries:
         print(line, file=sys.stderr if not args.output else sys.stdout)
+    return 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from plotwise.data.catalog import Catalog
+    from plotwise.semantic.draft import draft_definition, to_yaml
+
+    with Catalog.open(Settings()) as catalog:
+        print(to_yaml(draft_definition(catalog, args.name, args.tables)), end="")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -136,7 +137,7 @@ class Plan:
         subject = self.measure.label
         for prefix in ("number of ", "distinct ", "share of "):
             subject = subject.removeprefix(prefix)
-        subject = subject.removesuffix(" (%)")
+        subject = re.sub(r" \([^)]*\)$", "", subject)
         if self.measure.agg in ("avg", "sum", "min", "max", "median"):
             subject = subject.split(" ", 1)[-1]
         text = f"I {AGG_VERB[self.measure.agg]} {subject}"

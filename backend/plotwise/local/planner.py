@@ -335,7 +335,9 @@ class _Reader(FilterReading):
 def _measure(agg: Aggregate, ref: FieldRef, words: list[str]) -> Measure:
     if agg == "count_distinct":
         return Measure(agg, ref, f"distinct_{ref.name}", f"distinct {_words(ref)}")
-    return Measure(agg, ref, f"{AGG_ALIAS[agg]}_{ref.name}", f"{AGG_LABEL[agg]} {_words(ref)}")
+    unit = f" ({ref.unit})" if ref.unit and "HHMM" not in ref.unit else ""
+    label = f"{AGG_LABEL[agg]} {_words(ref)}{unit}"
+    return Measure(agg, ref, f"{AGG_ALIAS[agg]}_{ref.name}", label)
 
 
 def _counting(ref: FieldRef) -> Measure:
