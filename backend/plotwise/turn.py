@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator
 from uuid import uuid4
 
+import anyio
 from pydantic import BaseModel
 from pydantic_ai.exceptions import UnexpectedModelBehavior, UsageLimitExceeded
 from pydantic_ai.messages import (
@@ -30,6 +31,7 @@ from plotwise.api.events import (
     DoneEvent,
     ErrorEvent,
     MetaEvent,
+    RevisionEvent,
     StageEvent,
     TextEvent,
     ToolCallEvent,
@@ -37,6 +39,7 @@ from plotwise.api.events import (
     Usage,
 )
 from plotwise.artifact.extract import find_component
+from plotwise.artifact.policy import validate_component
 from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.errors import ErrorBody, ModelError, PlotwiseError, TurnTimeoutError
 from plotwise.services import Services
@@ -57,6 +60,8 @@ class _TurnState:
         self.scanned = 0
         self.last_result: CachedResult | None = None
         self.stage = "thinking"
+        self.refused: list[str] = []
+        """Problems of the last component the policy refused in this turn."""
 
 
 async def run_turn(
@@ -116,7 +121,7 @@ async def run_turn(
                         transcript.observe(out)
                         yield out
     except Exception as exc:  # noqa: BLE001 - any failure must end the stream as an error event
-        error = _error_body(exc, services, turn_id, state.stage)
+        error = _error_body(exc, services, turn_id, state)
         await transcript.fail(error)
         yield ErrorEvent(**error.model_dump())
     finally:
@@ -124,18 +129,23 @@ async def run_turn(
         await transcript.fail(STOPPED)
 
 
-def _error_body(exc: Exception, services: Services, turn_id: str, stage: str) -> ErrorBody:
+def _error_body(exc: Exception, services: Services, turn_id: str, state: _TurnState) -> ErrorBody:
     """Turn a failure of the turn into the one error shape."""
     if isinstance(exc, TimeoutError):
         exc = TurnTimeoutError(
             f"the turn took longer than {services.settings.turn_timeout_s:g} s and was stopped"
+        )
+    elif isinstance(exc, UnexpectedModelBehavior | UsageLimitExceeded) and state.refused:
+        exc = ModelError(
+            "the model could not write a component that passes the validation policy: "
+            + "; ".join(state.refused)
         )
     elif isinstance(exc, UnexpectedModelBehavior | UsageLimitExceeded):
         exc = ModelError(f"the model failed: {exc}")
     elif not isinstance(exc, PlotwiseError):
         log.error("turn %s failed", turn_id, exc_info=exc)
         exc = PlotwiseError(f"internal error ({type(exc).__name__}); see the server log")
-    return exc.to_body(stage=stage, trace_id=turn_id)
+    return exc.to_body(stage=state.stage, trace_id=turn_id)
 
 
 async def _translate(event: object, state: _TurnState) -> list[BaseModel]:
@@ -170,6 +180,15 @@ async def _text(delta: str, state: _TurnState) -> list[BaseModel]:
     block = find_component(state.text, state.scanned)
     if block is not None:
         state.scanned = block.end
+        problems = await anyio.to_thread.run_sync(validate_component, block.code)
+        if problems:
+            # Withdrawn, never shown: the output validator sends the problems to the model,
+            # whose corrected answer follows.
+            state.text, state.scanned, state.stage = "", 0, "fixing"
+            state.refused = problems
+            out.append(StageEvent(stage="fixing", message="Fixing the component…"))
+            out.append(RevisionEvent(problems=problems))
+            return out
         out.append(StageEvent(stage="artifact", message="Rendering the artifact…"))
         out.append(await _register_artifact(block.code, block.language, state))
     return out

@@ -65,24 +65,49 @@ def component_model(code: str) -> FunctionModel:
     return FunctionModel(stream_function=stream, model_name="component-test")
 
 
-@pytest.mark.parametrize(
-    ("code", "message"),
-    [
-        ("export default function Broken({ data ) {\n  return <div>;\n}", "line"),
-        (
-            'export default function Leaky() {\n  fetch("/api/config");\n  return <div/>;\n}',
-            "fetch",
-        ),
-        ('import fs from "fs";\nexport default function A() { return <div/>; }', "fs"),
-        ("export default function Boom() {\n  throw new Error('kaboom');\n}", "kaboom"),
-    ],
-    ids=["compile-error", "forbidden-fetch", "forbidden-import", "render-error"],
-)
-def test_bad_components_show_the_error_state(page: Page, e2e_settings, code, message):
+def test_a_component_that_throws_shows_the_error_state(page: Page, e2e_settings):
+    code = "export default function Boom() {\n  throw new Error('kaboom');\n}"
     with live_server(create_app(e2e_settings, model=component_model(code))) as url:
         send(page, url, "show me")
         host = page.locator('[data-testid="artifact"][data-state="error"]')
         expect(host).to_be_visible(timeout=RENDER_TIMEOUT_MS)
-        error = page.get_by_test_id("artifact-error")
-        expect(error).to_contain_text(message)
+        expect(page.get_by_test_id("artifact-error")).to_contain_text("kaboom")
         expect(page.get_by_test_id("artifact-retry")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "export default function Broken({ data ) {\n  return <div>;\n}",
+        'export default function Leaky() {\n  fetch("/api/config");\n  return <div/>;\n}',
+        'import fs from "fs";\nexport default function A() { return <div/>; }',
+    ],
+    ids=["compile-error", "forbidden-fetch", "forbidden-import"],
+)
+def test_a_model_that_keeps_breaking_the_policy_gets_no_artifact(page: Page, e2e_settings, code):
+    settings = e2e_settings.model_copy(update={"agent_retries": 1})
+    with live_server(create_app(settings, model=component_model(code))) as url:
+        send(page, url, "show me")
+        expect(page.get_by_test_id("chat-error")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+        expect(page.get_by_test_id("chat-error")).to_contain_text("validation policy")
+        expect(page.get_by_test_id("artifact")).to_have_count(0)
+
+
+def test_a_refused_component_is_repaired_before_it_renders(page: Page, e2e_settings):
+    from support.repair import repairing_model
+
+    model, _ = repairing_model()
+    with live_server(create_app(e2e_settings, model=model)) as url:
+        send(page, url, "flights by origin")
+        host = page.locator('[data-testid="artifact"][data-state="rendered"]')
+        expect(host).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+        bars = page.frame_locator('[data-testid="artifact-frame"]').locator(
+            ".recharts-bar-rectangle"
+        )
+        expect(bars).to_have_count(3)
+        code = page.get_by_test_id("artifact-code")
+        expect(code).to_contain_text("function Fixed")
+        expect(code).not_to_contain_text("lodash")
+        answer = page.locator('[data-testid="message"][data-role="assistant"]').last
+        expect(answer).to_contain_text("Fixed.")
+        expect(answer).not_to_contain_text("lodash")

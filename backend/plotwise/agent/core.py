@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic_ai import Agent, RunContext
 
 from plotwise.agent.deps import TurnDeps
+from plotwise.agent.repair import component_passes_policy
 from plotwise.agent.tools import describe_table, run_sql
 
 
@@ -18,13 +19,14 @@ def build_agent(*, retries: int) -> Agent[TurnDeps, str]:
 
     The model is chosen per run (``model=`` of the run call), so a missing API key fails a turn,
     not the server start; the instructions come from the run's deps, so one agent serves every
-    dataset.
+    dataset. Answers whose component breaks the validation policy go back to the model
+    (`plotwise.agent.repair`).
 
     Args:
         retries: How often the model may repair a failing tool call per turn.
 
     """
-    return Agent(
+    agent = Agent(
         deps_type=TurnDeps,
         output_type=str,
         instructions=dataset_instructions,
@@ -32,3 +34,5 @@ def build_agent(*, retries: int) -> Agent[TurnDeps, str]:
         retries=retries,
         name="plotwise",
     )
+    agent.output_validator(component_passes_policy)
+    return agent

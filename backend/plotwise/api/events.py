@@ -29,7 +29,7 @@ class StageEvent(BaseModel):
     """What the turn is doing now, for progress display."""
 
     type: Literal["stage"] = "stage"
-    stage: Literal["thinking", "query", "answer", "artifact"]
+    stage: Literal["thinking", "query", "answer", "artifact", "fixing"]
     message: str
 
 
@@ -82,6 +82,17 @@ class ArtifactEvent(BaseModel):
     query_id: str | None
 
 
+class RevisionEvent(BaseModel):
+    """The answer so far is withdrawn: its component broke the validation policy.
+
+    The client drops the markdown and artifact it has for this turn; the model's corrected
+    answer follows as new ``text`` events. ``problems`` lists what the policy refused.
+    """
+
+    type: Literal["revision"] = "revision"
+    problems: list[str]
+
+
 class ErrorEvent(ErrorBody):
     """A failure during the turn, in the project's one error shape; the stream then ends."""
 
@@ -113,6 +124,7 @@ TurnEvent = Annotated[
     | ToolResultEvent
     | DataEvent
     | ArtifactEvent
+    | RevisionEvent
     | ErrorEvent
     | DoneEvent,
     Field(discriminator="type"),

@@ -15,7 +15,7 @@ import anyio
 from pydantic import BaseModel
 from pydantic_ai.messages import ModelMessage
 
-from plotwise.api.events import ArtifactEvent, DataEvent, TextEvent
+from plotwise.api.events import ArtifactEvent, DataEvent, RevisionEvent, TextEvent
 from plotwise.errors import ErrorBody
 from plotwise.store.conversations import ConversationStore
 from plotwise.store.models import Answer
@@ -50,6 +50,8 @@ class TurnTranscript:
         """Keep what ``event`` adds to the answer (text, a query's SQL, an artifact)."""
         if isinstance(event, TextEvent):
             self._answer.content += event.delta
+        elif isinstance(event, RevisionEvent):
+            self._answer.content = ""
         elif isinstance(event, DataEvent):
             self._answer.sql.append(event.sql)
         elif isinstance(event, ArtifactEvent):

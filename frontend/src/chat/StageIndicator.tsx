@@ -1,6 +1,12 @@
 import { STAGES, type StageEvent } from "./events";
 
-const LABELS = { thinking: "Thinking", query: "Querying", answer: "Answering", artifact: "Building chart" } as const;
+const LABELS = {
+  thinking: "Thinking",
+  query: "Querying",
+  answer: "Answering",
+  artifact: "Building chart",
+  fixing: "Fixing the chart",
+} as const;
 
 /** Progress of a streaming turn: the four stages, the current one highlighted, and its message. */
 export function StageIndicator({ stage }: { stage: StageEvent | null }) {

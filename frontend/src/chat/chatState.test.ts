@@ -54,3 +54,16 @@ describe("chatReducer", () => {
     expect(assistant(state)).toMatchObject({ status: "stopped", markdown: "so far" });
   });
 });
+
+describe("revision", () => {
+  it("withdraws the refused answer's text and artifact; the fixed one follows", () => {
+    const refused = run([
+      { type: "text", delta: "Bad.\n\n```tsx\nimport _ from 'lodash';\n```\n" },
+      { type: "revision", problems: ['import from "lodash" is not allowed'] },
+    ]);
+    expect(assistant(refused).markdown).toBe("");
+    expect(assistant(refused).artifact).toBeNull();
+    const fixed = chatReducer(refused, { type: "event", id: "a1", event: { type: "text", delta: "Fixed." } });
+    expect(assistant(fixed).markdown).toBe("Fixed.");
+  });
+});

@@ -84,6 +84,9 @@ export function applyEvent(message: AssistantMessage, event: ChatEvent): Assista
       return { ...message, stage: event };
     case "text":
       return { ...message, markdown: message.markdown + event.delta };
+    case "revision":
+      // The refused answer disappears; the corrected one streams in after it.
+      return { ...message, markdown: "", artifact: null };
     case "tool_call":
       return {
         ...message,

@@ -3,8 +3,8 @@ import { parseQueryResult, type QueryResult } from "../query/result";
 
 // Mirrors backend/plotwise/api/events.py (see docs/protocol.md); field names stay snake_case.
 
-export type Stage = "thinking" | "query" | "answer" | "artifact";
-export const STAGES: readonly Stage[] = ["thinking", "query", "answer", "artifact"];
+export type Stage = "thinking" | "query" | "answer" | "artifact" | "fixing";
+export const STAGES: readonly Stage[] = ["thinking", "query", "answer", "artifact", "fixing"];
 
 export interface MetaEvent {
   type: "meta";
@@ -80,7 +80,14 @@ export interface DoneEvent {
   elapsed_ms: number;
 }
 
+/** The answer so far is withdrawn (its component broke the policy); a corrected one follows. */
+export interface RevisionEvent {
+  type: "revision";
+  problems: string[];
+}
+
 export type ChatEvent =
+  | RevisionEvent
   | MetaEvent
   | StageEvent
   | TextEvent
@@ -138,6 +145,10 @@ export function toChatEvent(payload: unknown): ChatEvent | null {
       return isStage(p.stage) ? { type: "stage", stage: p.stage, message: stringField(p, "message", "") } : null;
     case "text":
       return typeof p.delta === "string" ? { type: "text", delta: p.delta } : null;
+    case "revision": {
+      const problems = Array.isArray(p.problems) ? p.problems.filter((x): x is string => typeof x === "string") : [];
+      return { type: "revision", problems };
+    }
     case "tool_call": {
       const id = stringField(p, "tool_call_id", null);
       if (id === null) return null;
