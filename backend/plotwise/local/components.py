@@ -13,24 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from plotwise.local.tsx import MAX_DOTTED_POINTS, TEMPLATES
-from plotwise.sql.result import ColumnSchema
-
-NUMERIC_TYPES = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "FLOAT",
-    "DOUBLE",
-    "DECIMAL",
-    "REAL",
-)
-TEMPORAL_TYPES = ("DATE", "TIMESTAMP", "TIME")
+from plotwise.sql.result import NUMERIC_TYPES, TEMPORAL_TYPES, ColumnSchema
 
 ChartKind = Literal["kpi", "bar", "line", "table", "series"]
 

@@ -21,23 +21,9 @@ from plotwise.semantic.definition import (
     Role,
     TableDef,
 )
+from plotwise.sql.result import NUMERIC_TYPES
 
 TIME_NAMES = frozenset({"year", "quarter", "month", "week", "day", "hour", "minute"})
-NUMERIC = (
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "HUGEINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "FLOAT",
-    "DOUBLE",
-    "DECIMAL",
-    "REAL",
-)
 
 
 def guess_role(name: str, sql_type: str) -> Role:
@@ -47,7 +33,7 @@ def guess_role(name: str, sql_type: str) -> Role:
         return "time"
     if re.search(r"(^id$|_id$|key$)", name.lower()):
         return "identifier"
-    if kind.startswith(NUMERIC):
+    if kind.startswith(NUMERIC_TYPES):
         return "measure"
     return "dimension"
 

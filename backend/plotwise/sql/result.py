@@ -8,6 +8,26 @@ from pydantic import BaseModel, Field, JsonValue
 
 from plotwise.sql.params import QueryParamSpec
 
+NUMERIC_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "FLOAT",
+    "DOUBLE",
+    "DECIMAL",
+    "REAL",
+)
+"""Prefixes of DuckDB's numeric type names (``DECIMAL(15,2)`` starts with ``DECIMAL``)."""
+
+TEMPORAL_TYPES = ("DATE", "TIMESTAMP", "TIME")
+"""Prefixes of DuckDB's date and time type names."""
+
 
 class ColumnSchema(BaseModel):
     """One result column: its name and its DuckDB type name (``BIGINT``, ``VARCHAR``...)."""
