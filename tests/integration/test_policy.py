@@ -49,6 +49,7 @@ def test_missing_validator_fails_closed(tmp_path):
 
 
 def test_missing_node_fails_closed(monkeypatch):
+    policy._checked.cache_clear()  # a cached verdict would hide the missing Node
     monkeypatch.setattr(policy.shutil, "which", lambda name: None)
     with pytest.raises(PolicyUnavailableError, match="Node.js"):
         validate_component(GOOD)

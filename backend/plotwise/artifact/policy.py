@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 from plotwise.errors import PlotwiseError
@@ -45,7 +46,7 @@ def validate_component(code: str, *, validator: Path = VALIDATOR) -> list[str]:
             then be treated as refused (fail closed).
 
     """
-    return _run(code, validator)["problems"]
+    return list(_checked(code, validator)[0])
 
 
 def read_view_params(code: str, *, validator: Path = VALIDATOR) -> list[dict] | None:
@@ -55,7 +56,17 @@ def read_view_params(code: str, *, validator: Path = VALIDATOR) -> list[dict] | 
         PolicyUnavailableError: as `validate_component`.
 
     """
-    return _run(code, validator)["params"]
+    params = _checked(code, validator)[1]
+    return None if params is None else [dict(spec) for spec in params]
+
+
+@lru_cache(maxsize=256)
+def _checked(code: str, validator: Path) -> tuple[tuple[str, ...], list[dict] | None]:
+    # The same code is checked more than once per turn (as it streams in, and as the final
+    # answer), and the local analyst repeats its components: Node starts only for new code.
+    # Failures (PolicyUnavailableError) are not cached: lru_cache keeps only returned values.
+    result = _run(code, validator)
+    return tuple(result["problems"]), result["params"]
 
 
 def _run(code: str, validator: Path) -> dict:
