@@ -7,18 +7,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from plotwise.app import create_app
+from plotwise.bench.browser import CHROMIUM_ARGS
 from plotwise.settings import Settings
 from support.live_server import live_server
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ is refused with an explanation instead of being answered without the part it did
 
 from __future__ import annotations
 
+from plotwise.local.filters import MONTHS
 from plotwise.local.lexicon import Lexicon, Match, Token
 
 WRITE_VERBS = frozenset(
@@ -67,18 +68,6 @@ KNOWN_WORDS = frozenset(
         "bottom",
         "first",
         "last",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "monday",
         "tuesday",
         "wednesday",
@@ -95,7 +84,7 @@ KNOWN_WORDS = frozenset(
         "where",
         "when",
     }
-)
+) | frozenset(MONTHS)
 """Words that may be capitalised or follow a preposition without naming a value."""
 
 
