@@ -102,6 +102,7 @@ def test_second_open_reuses_the_files(settings, catalog):
     "sql",
     [
         "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM read_parquet('/etc/passwd')",
         "SELECT * FROM '/etc/passwd'",
         "SET enable_external_access = true",
         "SET lock_configuration = false",

@@ -91,23 +91,6 @@ def test_two_datasets_with_the_same_table_name_are_refused(tmp_path, monkeypatch
         Catalog.open(Settings(data_dir=tmp_path, datasets=["penguins", "twin"]))
 
 
-@pytest.mark.parametrize(
-    "sql",
-    [
-        "SELECT * FROM read_csv('/etc/passwd')",
-        "SELECT * FROM read_parquet('/etc/passwd')",
-        "SELECT * FROM glob('/*')",
-    ],
-)
-def test_lockdown_still_refuses_file_access(catalog, sql):
-    cursor = catalog.cursor()
-    try:
-        with pytest.raises(duckdb.Error):
-            cursor.execute(sql).fetchall()
-    finally:
-        cursor.close()
-
-
 def test_every_parquet_file_is_readable_but_nothing_beside_it(settings, catalog):
     data_dir = settings.resolved_data_dir()
     cursor = catalog.cursor()

@@ -17,12 +17,21 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import duckdb
 
 from plotwise.errors import DatasetError
+
+
+def table_paths(data_dir: Path, subdir: str, tables: Iterable[str]) -> dict[str, Path]:
+    """Where a dataset's tables live: table -> ``<data_dir>/<subdir>/<table>.parquet`` (absolute).
+
+    The files need not exist yet; the order is ``tables``'.
+    """
+    folder = data_dir.expanduser().resolve() / subdir
+    return {table: folder / f"{table}.parquet" for table in tables}
 
 
 @contextlib.contextmanager

@@ -25,6 +25,7 @@ from plotwise.data.files import (
     make_folder,
     remove_stale_temp_files,
     sql_literal,
+    table_paths,
     temp_file,
     write_parquet_atomically,
 )
@@ -112,8 +113,7 @@ def parquet_paths(data_dir: Path) -> dict[str, Path]:
         Table name -> absolute path ``<data_dir>/nycflights13/<table>.parquet``, in `TABLES` order.
 
     """
-    folder = data_dir.expanduser().resolve() / SUBDIR
-    return {table: folder / f"{table}.parquet" for table in TABLES}
+    return table_paths(data_dir, SUBDIR, TABLES)
 
 
 def ensure_nycflights13(data_dir: Path) -> dict[str, Path]:

@@ -22,6 +22,7 @@ from plotwise.data.files import (
     make_folder,
     remove_stale_temp_files,
     sql_literal,
+    table_paths,
     write_parquet_atomically,
 )
 from plotwise.errors import DatasetError
@@ -58,7 +59,7 @@ def parquet_paths(data_dir: Path) -> dict[str, Path]:
         ``{"penguins": <data_dir>/penguins/penguins.parquet}`` (absolute path).
 
     """
-    return {TABLE: data_dir.expanduser().resolve() / SUBDIR / f"{TABLE}.parquet"}
+    return table_paths(data_dir, SUBDIR, [TABLE])
 
 
 def ensure_penguins(data_dir: Path) -> dict[str, Path]:

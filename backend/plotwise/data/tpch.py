@@ -34,6 +34,7 @@ from plotwise.data.files import (
     make_folder,
     remove_stale_temp_files,
     sql_literal,
+    table_paths,
     write_parquet_atomically,
     write_text_atomically,
 )
@@ -151,8 +152,7 @@ def parquet_paths(data_dir: Path) -> dict[str, Path]:
         Table name -> absolute path ``<data_dir>/tpch/<table>.parquet``, in `TABLES` order.
 
     """
-    folder = data_dir.expanduser().resolve() / SUBDIR
-    return {table: folder / f"{table}.parquet" for table in TABLES}
+    return table_paths(data_dir, SUBDIR, TABLES)
 
 
 def expected_rows(table: str, scale_factor: float) -> int | range:
