@@ -4,7 +4,8 @@ import { defineConfig } from "vite";
 
 const BACKEND = "http://127.0.0.1:8000";
 
-// FastAPI serves dist/ at "/" in production; in `vite dev` it is only reached through the proxy.
+// FastAPI serves dist/ at "/" in production; in `vite dev` the API is reached through the proxy
+// and the sandbox on its own origin (the URL /api/config reports).
 export default defineConfig({
   base: "/",
   plugins: [react()],
@@ -19,7 +20,6 @@ export default defineConfig({
   server: {
     proxy: {
       "/api": BACKEND,
-      "/sandbox": BACKEND,
     },
   },
   test: {

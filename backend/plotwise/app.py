@@ -1,4 +1,4 @@
-"""The FastAPI application factory: API routes plus the built frontend and sandbox."""
+"""The application factories: the app (API and chat UI) and the sandbox origin's own app."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic_ai.models import Model
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
 
 from plotwise import __version__
 from plotwise.api.artifacts import router as artifacts_router
@@ -18,22 +21,9 @@ from plotwise.api.conversations import router as conversations_router
 from plotwise.api.errors import install_error_handlers
 from plotwise.api.standalone import router as standalone_router
 from plotwise.api.templates import router as templates_router
+from plotwise.origins import COMMON_HEADERS, app_csp, app_origin, sandbox_csp, sandbox_origin
 from plotwise.services import Services
 from plotwise.settings import Settings
-
-APP_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-"""CSP of the chat application: own assets only; frames only from the sandbox (same origin)."""
-
-SANDBOX_CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'self'"
-)
-"""CSP of the artifact sandbox: no network, no forms; ``unsafe-eval`` for react-runner."""
 
 _NOT_BUILT = """<!doctype html><title>Plotwise</title><h1>Plotwise</h1>
 <p>The frontend is not built. Run <code>make run</code>
@@ -78,18 +68,12 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:  # noqa: ANN001
         response = await call_next(request)
-        path = request.url.path
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        if path.startswith("/sandbox/"):
-            response.headers["Content-Security-Policy"] = SANDBOX_CSP
-            # The sandboxed frame has the opaque origin "null": its module scripts are CORS loads.
-            response.headers["Access-Control-Allow-Origin"] = "*"
-        elif not path.startswith("/api/"):
-            response.headers["Content-Security-Policy"] = APP_CSP
+        response.headers.update(COMMON_HEADERS)
+        if not request.url.path.startswith("/api/"):
+            csp = app_csp(sandbox_origin(settings, request.url))
+            response.headers["Content-Security-Policy"] = csp
         return response
 
-    _mount_static(app, "/sandbox", settings.sandbox_dist)
     if (settings.frontend_dist / "index.html").exists():
         _mount_static(app, "/", settings.frontend_dist)
     else:
@@ -101,6 +85,34 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     return app
 
 
-def _mount_static(app: FastAPI, prefix: str, folder: Path) -> None:
+def create_sandbox_app(settings: Settings | None = None) -> Starlette:
+    """Build the sandbox origin's app: the built sandbox runtime at ``/sandbox/`` and nothing else.
+
+    Every response carries the sandbox CSP (framed only by the app's origin) and allows any
+    origin by CORS: the sandboxed frame's own origin is the opaque ``null``, so its module
+    script and stylesheet load as CORS requests.
+
+    Args:
+        settings: Configuration; by default read from ``PLOTWISE_*`` environment variables.
+
+    Returns:
+        A Starlette app; every other path answers 404.
+
+    """
+    settings = settings or Settings()
+
+    async def sandbox_headers(request: Request, call_next) -> Response:  # noqa: ANN001
+        response = await call_next(request)
+        response.headers.update(COMMON_HEADERS)
+        response.headers["Content-Security-Policy"] = sandbox_csp(app_origin(settings, request.url))
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    app = Starlette(middleware=[Middleware(BaseHTTPMiddleware, dispatch=sandbox_headers)])
+    _mount_static(app, "/sandbox", settings.sandbox_dist)
+    return app
+
+
+def _mount_static(app: Starlette, prefix: str, folder: Path) -> None:
     if folder.is_dir():
         app.mount(prefix, StaticFiles(directory=folder, html=True), name=prefix.strip("/") or "app")

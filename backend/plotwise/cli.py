@@ -35,7 +35,12 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the app (API, chat UI, sandbox)")
     serve.add_argument("--host", help="interface to bind (default PLOTWISE_HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port (default PLOTWISE_PORT or 8000)")
+    serve.add_argument("--port", type=int, help="app port (default PLOTWISE_PORT or 8000)")
+    serve.add_argument(
+        "--sandbox-port",
+        type=int,
+        help="port of the sandbox origin (default PLOTWISE_SANDBOX_PORT or 8001)",
+    )
     serve.set_defaults(handler=_serve)
 
     ask = sub.add_parser("ask", help="run one turn in the terminal")
@@ -67,16 +72,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from plotwise.server import serve_app_and_sandbox
 
-    from plotwise.app import create_app
-
-    settings = Settings()
-    app = create_app(settings)
-    uvicorn.run(
-        app, host=args.host or settings.host, port=args.port or settings.port, log_level="info"
-    )
-    return 0
+    overrides = {"host": args.host, "port": args.port, "sandbox_port": args.sandbox_port}
+    settings = Settings(**{name: value for name, value in overrides.items() if value is not None})
+    return serve_app_and_sandbox(settings)
 
 
 def _ask(args: argparse.Namespace) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -42,10 +43,6 @@ class Settings(BaseSettings):
     ``sqlite:///<path>`` or ``postgresql+psycopg://user:password@host/name``. None means
     ``sqlite:///<data_dir>/plotwise.db``."""
 
-    datasets: list[str] = ["nycflights13", "penguins", "tpch"]
-    """Datasets to load and offer, the first being the default; as a JSON list, e.g.
-    ``PLOTWISE_DATASETS='["nycflights13"]'``."""
-
     datasets: Annotated[list[str], NoDecode] = Field(
         default=["nycflights13", "penguins", "tpch"], min_length=1
     )
@@ -69,13 +66,31 @@ class Settings(BaseSettings):
     """Built chat application (``npm run build``), served at ``/``."""
 
     sandbox_dist: Path = PROJECT_ROOT / "sandbox" / "dist"
-    """Built sandbox runtime for artifacts, served at ``/sandbox/``."""
+    """Built sandbox runtime for artifacts, served at ``/sandbox/`` on the sandbox origin."""
 
     host: str = "127.0.0.1"
-    """Interface ``plotwise serve`` binds to."""
+    """Interface ``plotwise serve`` binds to (both the app and the sandbox listener)."""
 
     port: int = Field(default=8000, ge=1, le=65535)
-    """Port ``plotwise serve`` listens on."""
+    """Port of the app (chat UI and API) that ``plotwise serve`` listens on."""
+
+    sandbox_port: int = Field(default=8001, ge=1, le=65535)
+    """Port of the second listener of the same process, which serves only the sandbox: a
+    different port is a different origin, so generated code never shares the app's origin."""
+
+    sandbox_origin: str | None = None
+    """Public origin of the sandbox (``https://sandbox.example.com``), for a proxy in front of
+    Plotwise. None means the scheme and host name the browser used for the app, with
+    ``sandbox_port``. It must differ from the app's origin."""
+
+    app_origin: str | None = None
+    """Public origin of the app, the only page allowed to embed the sandbox (its CSP
+    ``frame-ancestors``). None means the scheme and host name the browser used for the
+    sandbox, with ``port``."""
+
+    render_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    """Watchdog of the artifact frame: with no ``rendered`` or ``error`` message from the
+    sandbox within this many seconds, the browser destroys the frame and recreates it."""
 
     max_rows: int = Field(default=1000, ge=1, le=1_000_000)
     """Row cap of one query result; a result cut at the cap is flagged ``truncated``."""
@@ -115,6 +130,27 @@ class Settings(BaseSettings):
             names = [str(name).strip().lower() for name in value]
             return list(dict.fromkeys(name for name in names if name))
         return value
+
+    @field_validator("sandbox_origin", "app_origin")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        """Accept ``scheme://host[:port]`` only: CSP source lists need origins, not URLs."""
+        if value is None:
+            return None
+        origin = value.strip().rstrip("/")
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+            raise ValueError(f"{value!r} is not an origin like https://sandbox.example.com")
+        return origin
+
+    @model_validator(mode="after")
+    def _separate_origins(self) -> Settings:
+        """The sandbox must never share the app's origin."""
+        if self.sandbox_port == self.port:
+            raise ValueError(f"sandbox_port must differ from port (both are {self.port})")
+        if self.sandbox_origin is not None and self.sandbox_origin == self.app_origin:
+            raise ValueError("sandbox_origin must differ from app_origin")
+        return self
 
     def resolved_data_dir(self) -> Path:
         """Return ``data_dir`` as an absolute path (not created)."""

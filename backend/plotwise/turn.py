@@ -25,6 +25,7 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.run import AgentRunResultEvent
 
+from plotwise.agent.fix import FixRequest
 from plotwise.api.events import (
     ArtifactEvent,
     DataEvent,
@@ -69,6 +70,8 @@ async def run_turn(
     message: str,
     conversation_id: str | None = None,
     dataset: str | None = None,
+    *,
+    fix: FixRequest | None = None,
 ) -> AsyncIterator[BaseModel]:
     """Run one turn and yield its events (see ``docs/protocol.md``), ending in done or error.
 
@@ -79,6 +82,9 @@ async def run_turn(
             starts a new one.
         dataset: The dataset to ask against (``nycflights13``, ``penguins``, ``tpch``...); the
             default dataset when None. An unknown name ends the turn with a ``bad_request`` error.
+        fix: Makes this a "Fix it" turn: the model gets the failed component and its error
+            (``message`` is what the conversation shows); the new artifact answers the same
+            question as the failed one.
 
     Yields:
         Event models from `plotwise.api.events`. Failures are yielded as one `ErrorEvent`, never
@@ -88,7 +94,8 @@ async def run_turn(
     conversation_id = conversation_id or uuid4().hex
     turn_id = uuid4().hex
     started = time.perf_counter()
-    state = _TurnState(services, conversation_id, message)
+    question = fix.artifact.prompt if fix is not None and fix.artifact.prompt else message
+    state = _TurnState(services, conversation_id, question)
     transcript = TurnTranscript(services.conversations, conversation_id, message)
     yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=services.model_name)
     yield StageEvent(stage="thinking", message="Reading the question…")
@@ -96,7 +103,7 @@ async def run_turn(
         history = await transcript.start()
         async with asyncio.timeout(services.settings.turn_timeout_s):
             async with services.agent.run_stream_events(
-                message,
+                fix.prompt() if fix is not None else message,
                 message_history=history,
                 deps=services.deps(dataset),
                 model=services.model(dataset),

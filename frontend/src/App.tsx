@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { PanelLeft } from "lucide-react";
 import { ChatPanel } from "./chat/ChatPanel";
+import { configStore } from "./config/configStore";
 import { ClearHistoryButton } from "./chat/ClearHistoryButton";
 import { LeftRail } from "./rail/LeftRail";
 import { ParamsSidebar } from "./sidebar/ParamsSidebar";
@@ -16,6 +17,8 @@ export function App() {
 
   // Opening a conversation or a template (or starting afresh) is done with the rail for now.
   useEffect(() => setRailOpen(false), [conversationId, activeArtifact]);
+  // The sandbox's origin and watchdog come from the server; charts wait for them.
+  useEffect(() => configStore.getState().load(), []);
 
   return (
     <div className="app">

@@ -1,6 +1,5 @@
 import { createRoot } from "react-dom/client";
-import { parseParentMessage } from "@plotwise/protocol";
-import { observeHeight, postToParent } from "./bridge";
+import { connectToApp, observeHeight } from "./bridge";
 import { BLOCKED_GLOBALS, removeGlobals } from "./lockdown";
 import { createRuntime } from "./runtime";
 import { readEmbeddedArtifact } from "./standalone";
@@ -20,18 +19,5 @@ if (embedded !== null) {
   document.documentElement.dataset.state = "rendering";
   render(embedded, performance.now());
 } else {
-  observeHeight(container);
-  listenToApp();
-}
-
-function listenToApp(): void {
-  window.addEventListener("message", (event) => {
-    // Taken first, so the reported render time covers parsing the message too.
-    const received = performance.now();
-    // Only the embedding app may ask for a render; a top-level load has no parent to trust.
-    if (window.parent === window || event.source !== window.parent) return;
-    const message = parseParentMessage(event.data);
-    if (message) render(message, received);
-  });
-  postToParent({ type: "ready" });
+  connectToApp(render, () => observeHeight(container));
 }

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from plotwise.app import create_app
 from plotwise.bench.browser import CHROMIUM_ARGS
 from plotwise.settings import Settings
-from support.live_server import live_server
+from support.live_server import live_plotwise
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +21,7 @@ def e2e_settings(settings: Settings) -> Settings:
 
 @pytest.fixture(scope="session")
 def app_url(e2e_settings: Settings) -> Iterator[str]:
-    with live_server(create_app(e2e_settings)) as url:
+    with live_plotwise(e2e_settings) as url:
         yield url
 
 

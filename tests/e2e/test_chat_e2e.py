@@ -8,8 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
-from plotwise.app import create_app
-from support.live_server import live_server
+from support.live_server import live_plotwise
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +66,7 @@ def component_model(code: str) -> FunctionModel:
 
 def test_a_component_that_throws_shows_the_error_state(page: Page, e2e_settings):
     code = "export default function Boom() {\n  throw new Error('kaboom');\n}"
-    with live_server(create_app(e2e_settings, model=component_model(code))) as url:
+    with live_plotwise(e2e_settings, model=component_model(code)) as url:
         send(page, url, "show me")
         host = page.locator('[data-testid="artifact"][data-state="error"]')
         expect(host).to_be_visible(timeout=RENDER_TIMEOUT_MS)
@@ -86,7 +85,7 @@ def test_a_component_that_throws_shows_the_error_state(page: Page, e2e_settings)
 )
 def test_a_model_that_keeps_breaking_the_policy_gets_no_artifact(page: Page, e2e_settings, code):
     settings = e2e_settings.model_copy(update={"agent_retries": 1})
-    with live_server(create_app(settings, model=component_model(code))) as url:
+    with live_plotwise(settings, model=component_model(code)) as url:
         send(page, url, "show me")
         expect(page.get_by_test_id("chat-error")).to_be_visible(timeout=RENDER_TIMEOUT_MS)
         expect(page.get_by_test_id("chat-error")).to_contain_text("validation policy")
@@ -97,7 +96,7 @@ def test_a_refused_component_is_repaired_before_it_renders(page: Page, e2e_setti
     from support.repair import repairing_model
 
     model, _ = repairing_model()
-    with live_server(create_app(e2e_settings, model=model)) as url:
+    with live_plotwise(e2e_settings, model=model) as url:
         send(page, url, "flights by origin")
         host = page.locator('[data-testid="artifact"][data-state="rendered"]')
         expect(host).to_be_visible(timeout=RENDER_TIMEOUT_MS)

@@ -9,10 +9,9 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from plotwise.app import create_app
 from plotwise.data.nycflights13 import parquet_paths
 from support.chat_page import RENDER_TIMEOUT_MS, ask, frame
-from support.live_server import live_server
+from support.live_server import live_plotwise
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +89,7 @@ def append_flights(data_dir, carrier: str, count: int) -> None:
 
 def test_refresh_after_appending_rows_shows_new_data(page: Page, e2e_settings, tmp_path):
     settings = e2e_settings.model_copy(update={"data_dir": tmp_path})
-    with live_server(create_app(settings)) as url:
+    with live_plotwise(settings) as url:
         ask(page, url, "Number of flights by carrier")
         bars = frame(page).locator(".recharts-bar-rectangle")
         expect(bars).to_have_count(16)

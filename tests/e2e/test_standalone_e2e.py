@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
-from plotwise.app import create_app
-from support.live_server import free_port, live_server
+from support.live_server import free_port, live_plotwise
 from support.sse import chat
 
 pytestmark = pytest.mark.browser
@@ -84,9 +83,7 @@ def model_answering(code: str) -> FunctionModel:
 
 def test_standalone_file_renders_offline_and_leaks_nothing(page: Page, e2e_settings, tmp_path):
     with leak_server() as (leak, hits):
-        with live_server(
-            create_app(e2e_settings, model=model_answering(leaky_component(leak)))
-        ) as url:
+        with live_plotwise(e2e_settings, model=model_answering(leaky_component(leak))) as url:
             artifact = next(e.data for e in chat(url, "flights by origin") if e.event == "artifact")
             response = httpx.post(
                 f"{url}/api/artifacts/{artifact['artifact_id']}/standalone",

@@ -39,10 +39,14 @@ def parse_lines(lines: Iterator[str]) -> Iterator[Event]:
 
 
 def chat(
-    base_url: str, message: str, conversation_id: str | None = None, timeout: float = 60
+    base_url: str,
+    message: str,
+    conversation_id: str | None = None,
+    timeout: float = 60,
+    **fields: Any,
 ) -> list[Event]:
-    """POST one chat turn and return all its events."""
-    body: dict[str, Any] = {"message": message}
+    """POST one chat turn (with any further body ``fields``, e.g. ``fix``); return its events."""
+    body: dict[str, Any] = {"message": message, **fields}
     if conversation_id:
         body["conversation_id"] = conversation_id
     with httpx.Client(base_url=base_url, timeout=timeout) as client:

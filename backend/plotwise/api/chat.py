@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from plotwise.agent.fix import FixRequest
 from plotwise.api.deps import ServicesDep
 from plotwise.api.events import MetaEvent, encode_event
+from plotwise.origins import SANDBOX_PATH, sandbox_origin
 from plotwise.turn import run_turn
 
 router = APIRouter(prefix="/api")
+
+MAX_FIX_ERROR = 2000
+"""Longest error a "Fix it" request may carry, in characters (the sandbox sends at most this)."""
 
 
 class ChatRequest(BaseModel):
@@ -24,6 +29,8 @@ class ChatRequest(BaseModel):
     """The analyst's question."""
     dataset: str | None = Field(default=None, max_length=64)
     """The dataset to ask against (see ``GET /api/config``); the default dataset when omitted."""
+    fix: FixBody | None = None
+    """Ask the model to fix this failed artifact (the "Fix it" action)."""
 
     @field_validator("message")
     @classmethod
@@ -32,6 +39,14 @@ class ChatRequest(BaseModel):
         if not value:
             raise ValueError("message must not be empty")
         return value
+
+
+class FixBody(BaseModel):
+    """Part of ``POST /api/chat`` for "Fix it": which artifact failed, and how."""
+
+    artifact_id: str = Field(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    error: str = Field(min_length=1, max_length=MAX_FIX_ERROR)
+    """The error the sandbox reported (compile, render or timeout)."""
 
 
 class ConfigResponse(BaseModel):
@@ -44,16 +59,29 @@ class ConfigResponse(BaseModel):
     """Every dataset a question may name."""
     tables: list[str]
     max_rows: int
+    sandbox_url: str
+    """Page the artifact frames load: on the sandbox origin, never the app's."""
+    render_timeout_ms: int
+    """The frame watchdog: milliseconds to wait for ``rendered`` or ``error``."""
 
 
 @router.post("/chat", response_class=EventSourceResponse)
 async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
-    """Run one turn and stream its events (``docs/protocol.md``)."""
+    """Run one turn and stream its events (``docs/protocol.md``).
+
+    Raises:
+        NotFoundError: ``fix`` names an artifact that does not exist (404 before any event).
+
+    """
+    fix = None
+    if body.fix is not None:
+        artifact = await services.artifacts.get(body.fix.artifact_id)
+        fix = FixRequest(artifact=artifact, error=body.fix.error)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         turn_id = ""
         async for sequence, event in _numbered(
-            run_turn(services, body.message, body.conversation_id, body.dataset)
+            run_turn(services, body.message, body.conversation_id, body.dataset, fix=fix)
         ):
             if isinstance(event, MetaEvent):
                 turn_id = event.turn_id
@@ -63,14 +91,17 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
 
 
 @router.get("/config")
-async def config(services: ServicesDep) -> ConfigResponse:
-    """Report the active model and dataset."""
+async def config(services: ServicesDep, request: Request) -> ConfigResponse:
+    """Report the active model and dataset, and where and how long artifacts render."""
+    settings = services.settings
     return ConfigResponse(
         model=services.model_name,
         dataset=services.definition.name,
         datasets=list(services.datasets),
         tables=list(services.definition.tables),
-        max_rows=services.settings.max_rows,
+        max_rows=settings.max_rows,
+        sandbox_url=sandbox_origin(settings, request.url) + SANDBOX_PATH,
+        render_timeout_ms=round(settings.render_timeout_s * 1000),
     )
 
 

@@ -6,9 +6,8 @@ import json
 import statistics
 from pathlib import Path
 
-from plotwise.app import create_app
 from plotwise.bench.browser import measure_browser
-from plotwise.bench.server import live_server
+from plotwise.bench.server import live_plotwise
 from plotwise.bench.stats import percentile
 from plotwise.bench.turns import measure_turns
 from plotwise.settings import Settings
@@ -28,7 +27,7 @@ def run_bench(
 ) -> int:
     """Measure against a server started here; print the table. Returns 1 if a target is missed."""
     series: dict[str, list[float]] = {}
-    with live_server(create_app(settings)) as url:
+    with live_plotwise(settings) as url:
         series.update(measure_turns(url, turns))
         if browser:
             series.update(measure_browser(url, rounds))

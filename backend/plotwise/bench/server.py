@@ -1,7 +1,8 @@
-"""A real uvicorn server on 127.0.0.1 running an app in a background thread (bench, tests)."""
+"""Real uvicorn servers on 127.0.0.1 in a background thread (bench, tests)."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -10,6 +11,10 @@ from contextlib import contextmanager
 
 import uvicorn
 from fastapi import FastAPI
+from pydantic_ai.models import Model
+
+from plotwise.server import build_servers, run_servers
+from plotwise.settings import Settings
 
 
 def free_port() -> int:
@@ -21,21 +26,49 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` until the block ends; yields its base URL."""
+    """Serve ``app`` alone until the block ends; yields its base URL."""
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2
     )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    with _running((uvicorn.Server(config),)):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def live_plotwise(settings: Settings, *, model: Model | None = None) -> Iterator[str]:
+    """Serve Plotwise as ``plotwise serve`` does: the app and the sandbox on two free ports.
+
+    Args:
+        settings: Configuration; its host and ports are replaced by 127.0.0.1 and free ports.
+        model: A model to use instead of ``settings.model``.
+
+    Yields:
+        The app's base URL; ``GET /api/config`` names the sandbox's.
+
+    """
+    ports = {"host": "127.0.0.1", "port": free_port(), "sandbox_port": free_port()}
+    while ports["sandbox_port"] == ports["port"]:
+        ports["sandbox_port"] = free_port()
+    servers = build_servers(settings.model_copy(update=ports), model=model, log_level="warning")
+    with _running(servers):
+        yield f"http://127.0.0.1:{ports['port']}"
+
+
+@contextmanager
+def _running(servers: tuple[uvicorn.Server, ...]) -> Iterator[None]:
+    thread = threading.Thread(target=asyncio.run, args=(run_servers(servers),), daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
-    while not server.started:
+    while not all(server.started for server in servers):
         if not thread.is_alive() or time.monotonic() > deadline:
+            for server in servers:
+                server.should_exit = True
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield
     finally:
-        server.should_exit = True
+        for server in servers:
+            server.should_exit = True
         thread.join(timeout=10)

@@ -23,6 +23,7 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 
+from plotwise.agent.fix import question_to_fix
 from plotwise.local.answer import compose_answer
 from plotwise.local.lexicon import Lexicon
 from plotwise.local.plan import Plan
@@ -103,7 +104,9 @@ def _last_question(messages: list[ModelMessage]) -> str:
         if isinstance(message, ModelRequest):
             for part in message.parts:
                 if isinstance(part, UserPromptPart) and isinstance(part.content, str):
-                    return part.content
+                    # Asked to fix a component: its own components pass and render, so
+                    # answering the original question afresh is the fix.
+                    return question_to_fix(part.content) or part.content
     return ""
 
 

@@ -2,6 +2,7 @@ import { useMemo, useState } from "react";
 import { ChartColumn, Code, SlidersHorizontal } from "lucide-react";
 import type { TurnStatus } from "../chat/chatState";
 import { formatFetchedAt } from "../lib/time";
+import { useAppStore } from "../store/appStore";
 import type { ArtifactRecord } from "../store/types";
 import { ArtifactActions } from "./ArtifactActions";
 import type { CodeExtraction } from "./extractCode";
@@ -42,9 +43,13 @@ function LiveFrame({ record }: { record: ArtifactRecord }) {
   const rows = useMemo(() => (record.data ? toRecords(record.data.columns, record.data.rows) : NO_ROWS), [record.data]);
   const schema = useMemo(() => usableSchema(record.code), [record.code]);
   const params = useMemo(() => viewParamValues(schema, record.viewParams), [schema, record.viewParams]);
+  const fixArtifact = useAppStore((state) => state.fixArtifact);
+  const streaming = useAppStore((state) => state.turnAbort !== null);
+  // Only an artifact the server knows can be fixed, and not while another turn streams.
+  const onFix = record.artifactId !== null && !streaming ? (error: string) => fixArtifact(record.key, error) : undefined;
   return (
     <>
-      <SandboxFrame code={record.code} data={rows} params={params} />
+      <SandboxFrame code={record.code} data={rows} params={params} onFix={onFix} />
       {record.fetchedAt && <p className="artifact-fetched">Data fetched at {formatFetchedAt(record.fetchedAt)}</p>}
     </>
   );

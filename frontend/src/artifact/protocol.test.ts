@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { clampHeight, MAX_ERROR_LENGTH, parseParentMessage, parseRenderMessage, parseSandboxMessage } from "./protocol";
+import {
+  clampHeight,
+  isConnectMessage,
+  MAX_ERROR_LENGTH,
+  parseParentMessage,
+  parseRenderMessage,
+  parseSandboxMessage,
+  PROTOCOL_VERSION,
+} from "./protocol";
 
 describe("parseSandboxMessage", () => {
   it("reads each known message type", () => {
@@ -77,5 +85,26 @@ describe("parseParentMessage", () => {
     expect(parseParentMessage({ type: "params", params: [1] })).toBeNull();
     expect(parseParentMessage({ type: "params", params: { d: new Date(0) } })).toBeNull();
     expect(parseParentMessage({ type: "navigate" })).toBeNull();
+  });
+});
+
+describe("isConnectMessage", () => {
+  it("accepts the handshake of this protocol version only", () => {
+    expect(isConnectMessage({ type: "connect", protocol: PROTOCOL_VERSION })).toBe(true);
+    expect(isConnectMessage({ type: "connect", protocol: PROTOCOL_VERSION - 1 })).toBe(false);
+    expect(isConnectMessage({ type: "connect" })).toBe(false);
+    expect(isConnectMessage({ type: "render", protocol: PROTOCOL_VERSION })).toBe(false);
+    expect(isConnectMessage("connect")).toBe(false);
+  });
+});
+
+describe("parseSandboxMessage against prototype pollution", () => {
+  it("never returns the untrusted object itself", () => {
+    const hostile = JSON.parse('{"type": "height", "height": 300, "__proto__": {"polluted": true}}') as unknown;
+    const message = parseSandboxMessage(hostile);
+    expect(message).toEqual({ type: "height", height: 300 });
+    expect(message).not.toBe(hostile);
+    expect(Object.getPrototypeOf(message)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

@@ -1,7 +1,12 @@
 import { isJsonValue, isRecord, type JsonObject, type JsonValue } from "../lib/json";
 
-// The postMessage protocol between the app and the sandbox frame. Both sides import this module
+// The message protocol between the app and the sandbox frame. Both sides import this module
 // (the sandbox through the @plotwise/protocol alias), so the wire format lives in one place.
+//
+// Handshake: on the frame's first `load`, the parent posts `connect` to the frame's window with
+// one end of a MessageChannel transferred alongside. The sandbox takes the first such port and
+// stops listening to window messages; from then on both sides talk only over that port, which
+// no other window holds, so nothing else can inject messages. The sandbox answers `ready`.
 
 /** One data row as the component receives it. */
 export type Row = Record<string, JsonValue>;
@@ -20,8 +25,17 @@ export interface ParamsMessage {
   params: JsonObject;
 }
 
-/** Everything the parent may send. */
+/** Everything the parent may send over the port. */
 export type ParentMessage = RenderMessage | ParamsMessage;
+
+/** Parent → sandbox window, once: the message that carries the channel's port. */
+export interface ConnectMessage {
+  type: "connect";
+  protocol: typeof PROTOCOL_VERSION;
+}
+
+/** Changes when a message's meaning changes, so a stale cached sandbox refuses to connect. */
+export const PROTOCOL_VERSION = 2;
 
 export type RenderPhase = "compile" | "render";
 
@@ -86,6 +100,11 @@ export function parseRenderMessage(value: unknown): RenderMessage | null {
   if (!Array.isArray(data) || !data.every((row) => isRecord(row) && isJsonValue(row))) return null;
   if (params === null) return null;
   return { type: "render", code: value.code, data: data as Row[], params };
+}
+
+/** True for the handshake message (its port travels in `event.ports`, not in the data). */
+export function isConnectMessage(value: unknown): value is ConnectMessage {
+  return isRecord(value) && value.type === "connect" && value.protocol === PROTOCOL_VERSION;
 }
 
 /** Reads a message from the parent (`render` or `params`); null for anything else. */

@@ -11,6 +11,8 @@ const MAX_EVENT_CHARS = 32 * 1024 * 1024;
 export interface ChatRequest {
   conversation_id?: string;
   message: string;
+  /** "Fix it": the failed artifact and the error its sandbox reported. */
+  fix?: { artifact_id: string; error: string };
 }
 
 export interface SseDecoder {

@@ -168,3 +168,30 @@ describe("app store: parameters and data", () => {
     expect(storage.items.has(STORAGE_KEY)).toBe(false);
   });
 });
+
+describe("app store: Fix it", () => {
+  it("sends the artifact's error back as a new turn of the same conversation", async () => {
+    const requests: ChatRequest[] = [];
+    const store = createAppStore({ streamChat: scripted(TURN, requests), storage: memoryStorage(), persistDelayMs: 0 });
+    store.getState().send("Flights from JFK by month");
+    await afterTurn(store);
+    const error = `Render error: TypeError: x is undefined ${"!".repeat(3000)}`;
+    store.getState().fixArtifact("a1", error);
+    await afterTurn(store);
+    expect(requests).toHaveLength(2);
+    const fix = requests[1];
+    expect(fix?.conversation_id).toBe("c1");
+    expect(fix?.fix).toEqual({ artifact_id: "a1", error: error.slice(0, 2000) });
+    expect(fix?.message.startsWith("Fix the chart: Render error: TypeError: x is undefined")).toBe(true);
+    expect(fix?.message.length).toBeLessThan(400);
+    expect(store.getState().messages.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant"]);
+  });
+
+  it("does nothing for an artifact the server never announced", () => {
+    const requests: ChatRequest[] = [];
+    const store = createAppStore({ streamChat: scripted(TURN, requests), storage: memoryStorage(), persistDelayMs: 0 });
+    store.getState().fixArtifact("missing", "Render error: boom");
+    expect(requests).toHaveLength(0);
+    expect(store.getState().messages).toHaveLength(0);
+  });
+});

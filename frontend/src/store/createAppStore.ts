@@ -2,7 +2,7 @@ import { persist } from "zustand/middleware";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ChatAction } from "../chat/chatState";
 import type { ChatEvent } from "../chat/events";
-import { clientErrorBody, streamChat } from "../chat/sse";
+import { clientErrorBody, streamChat, type ChatRequest } from "../chat/sse";
 import type { StoredConversation } from "../conversations/api";
 import { conversationToData, refetchable } from "../conversations/restore";
 import type { JsonValue } from "../lib/json";
@@ -27,6 +27,12 @@ import { emptyAppData, type AppData, type ArtifactRecord, type DataLoading, type
 export interface AppActions {
   /** Starts a turn; ignored while another turn streams or when `text` is blank. */
   send: (text: string) => void;
+  /**
+   * "Fix it": starts a turn that sends the artifact's error back to the model, which answers
+   * with a corrected component; ignored while another turn streams or before the server
+   * announced the artifact.
+   */
+  fixArtifact: (key: string, error: string) => void;
   /** Aborts the turn in flight (the server then cancels the run). */
   stop: () => void;
   /** Shows an artifact in the sidebar; `reveal` also unfolds the sidebar on narrow screens. */
@@ -63,6 +69,12 @@ export interface StoreDeps {
   /** Saves happen at most this often (0: on every change, as tests want). */
   persistDelayMs: number;
 }
+
+/** Longest error a "Fix it" request carries (the server's limit, and the sandbox's). */
+export const MAX_FIX_ERROR = 2000;
+
+/** Longest part of the error repeated in the chat message a "Fix it" sends. */
+const FIX_MESSAGE_ERROR = 300;
 
 /** How often the app saves to localStorage at most, in milliseconds. */
 export const PERSIST_DELAY_MS = 500;
@@ -123,7 +135,7 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
           set({ ...emptyAppData });
         };
 
-        const send = (text: string) => {
+        const send = (text: string, fix?: ChatRequest["fix"]) => {
           const message = text.trim();
           if (!message || get().turnAbort !== null) return;
           const assistantId = newId("assistant");
@@ -138,7 +150,8 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
             if (event.type === "done" || event.type === "error") ended = true;
             dispatch({ type: "event", id: assistantId, event });
           };
-          const request = conversationId === null ? { message } : { message, conversation_id: conversationId };
+          const request: ChatRequest = conversationId === null ? { message } : { message, conversation_id: conversationId };
+          if (fix !== undefined) request.fix = fix;
           deps
             .streamChat(request, onEvent, abort.signal)
             .then(() => {
@@ -159,7 +172,13 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
 
         return {
           ...emptyAppData,
-          send,
+          send: (text) => send(text),
+          fixArtifact: (key, error) => {
+            const artifactId = get().artifacts[key]?.artifactId ?? null;
+            if (artifactId === null) return;
+            const shown = error.length > FIX_MESSAGE_ERROR ? `${error.slice(0, FIX_MESSAGE_ERROR)}…` : error;
+            send(`Fix the chart: ${shown}`, { artifact_id: artifactId, error: error.slice(0, MAX_FIX_ERROR) });
+          },
           stop: () => get().turnAbort?.abort(),
           setActiveArtifact: (key, reveal = false) => {
             if (key in get().artifacts) set(reveal ? { activeArtifact: key, sidebarOpen: true } : { activeArtifact: key });

@@ -1,0 +1,89 @@
+"""One process, two origins: the app and the sandbox served by two uvicorn servers on one loop."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Generator
+from contextlib import contextmanager
+
+import uvicorn
+from pydantic_ai.models import Model
+
+from plotwise.app import create_app, create_sandbox_app
+from plotwise.settings import Settings
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to `serve_app_and_sandbox` (two servers share them)."""
+
+    @contextmanager
+    def capture_signals(self) -> Generator[None]:
+        yield
+
+
+def build_servers(
+    settings: Settings, *, model: Model | None = None, log_level: str = "info"
+) -> tuple[uvicorn.Server, uvicorn.Server]:
+    """Create (not start) the app server and the sandbox server, both on ``settings.host``.
+
+    The app listens on ``settings.port``, the sandbox on ``settings.sandbox_port``.
+
+    Args:
+        settings: Configuration of both.
+        model: A model to use instead of ``settings.model`` (tests).
+        log_level: uvicorn's log level.
+
+    Returns:
+        ``(app_server, sandbox_server)``.
+
+    """
+
+    def config(app: object, port: int) -> uvicorn.Config:
+        return uvicorn.Config(
+            app,
+            host=settings.host,
+            port=port,
+            log_level=log_level,
+            timeout_graceful_shutdown=2,
+        )
+
+    return (
+        _Server(config(create_app(settings, model=model), settings.port)),
+        _Server(config(create_sandbox_app(settings), settings.sandbox_port)),
+    )
+
+
+async def run_servers(servers: tuple[uvicorn.Server, ...]) -> None:
+    """Serve until one server stops (failed start, or ``should_exit``), then stop the others."""
+    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def serve_app_and_sandbox(settings: Settings) -> int:
+    """Run both servers in this process until SIGINT or SIGTERM (``plotwise serve``).
+
+    Returns:
+        0 after a clean stop; 1 when a server could not start (e.g. its port is taken).
+
+    """
+    servers = build_servers(settings)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, _stop, servers)
+        await run_servers(servers)
+
+    asyncio.run(main())
+    return 0 if all(server.started for server in servers) else 1
+
+
+def _stop(servers: tuple[uvicorn.Server, ...]) -> None:
+    for server in servers:
+        server.should_exit = True
