@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from playwright.sync_api import Page, expect
-from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
 from support.live_server import live_plotwise
+from support.scripted import component_model
 
 pytestmark = pytest.mark.browser
 
@@ -44,24 +42,6 @@ def test_keyboard_enter_sends_the_question(page: Page, app_url: str):
     )
     line = page.frame_locator('[data-testid="artifact-frame"]').locator(".recharts-line")
     expect(line).to_have_count(1)
-
-
-def component_model(code: str) -> FunctionModel:
-    """A model that queries the data, then answers with ``code`` as its component."""
-
-    async def stream(messages, info: AgentInfo):
-        if len(messages) == 1:
-            yield {
-                0: DeltaToolCall(
-                    name="run_sql",
-                    json_args=json.dumps({"sql": "SELECT carrier FROM airlines"}),
-                    tool_call_id="call_1",
-                )
-            }
-        else:
-            yield f"Here it is.\n\n```tsx\n{code}\n```\n"
-
-    return FunctionModel(stream_function=stream, model_name="component-test")
 
 
 def test_a_component_that_throws_shows_the_error_state(page: Page, e2e_settings):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Frame, Locator, Page, expect
 
 RENDER_TIMEOUT_MS = 30_000
 
@@ -22,3 +22,12 @@ def ask(page: Page, url: str | None, question: str) -> Locator:
 def frame(page: Page) -> object:
     """The newest artifact frame's content."""
     return page.frame_locator('[data-testid="artifact-frame"] >> nth=-1')
+
+
+def sandbox_frame(page: Page) -> Frame:
+    """The newest artifact frame as a Playwright `Frame` (to evaluate code inside the sandbox)."""
+    handle = page.get_by_test_id("artifact-frame").last.element_handle()
+    content = handle.content_frame()
+    if content is None:
+        raise AssertionError("the artifact frame has no content")
+    return content

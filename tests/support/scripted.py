@@ -36,3 +36,19 @@ def scripted(steps):
 
     model = FunctionModel(stream_function=stream, model_name="scripted")
     return model, seen
+
+
+def component_model(code: str, sql: str = "SELECT carrier FROM airlines") -> FunctionModel:
+    """A model that runs ``sql``, then answers with ``code`` as its component."""
+
+    async def stream(messages: list[ModelMessage], info: AgentInfo):
+        if len(messages) == 1:
+            yield {
+                0: DeltaToolCall(
+                    name="run_sql", json_args=json.dumps({"sql": sql}), tool_call_id="call_1"
+                )
+            }
+        else:
+            yield f"Here it is.\n\n```tsx\n{code}\n```\n"
+
+    return FunctionModel(stream_function=stream, model_name="component-test")
