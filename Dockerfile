@@ -7,5 +7,5 @@ COPY . .
 RUN make install
 ENV PLOTWISE_HOST=0.0.0.0 PLOTWISE_DATA_DIR=/data
 VOLUME /data
-EXPOSE 8000
+EXPOSE 8000 8001
 CMD [".venv/bin/plotwise", "serve"]
