@@ -5,8 +5,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-FRONTEND_SRC := $(shell find frontend/src frontend/validator frontend/index.html sandbox/src sandbox/index.html \
-	-type f 2>/dev/null) $(wildcard frontend/*.ts sandbox/*.ts frontend/tsconfig*.json sandbox/tsconfig*.json)
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html sandbox/src sandbox/index.html \
+	-type f 2>/dev/null) $(wildcard frontend/*.ts sandbox/*.ts frontend/tsconfig*.json sandbox/tsconfig*.json) \
+	backend/plotwise/artifact/component_policy.json
 
 .PHONY: run test install install-dev build chromium postgres lint lock eval clean
 
@@ -37,9 +38,9 @@ $(VENV)/.dev: requirements-dev.lock pyproject.toml | $(VENV)/bin/python
 node_modules/.package-lock.json: package-lock.json package.json frontend/package.json sandbox/package.json
 	npm ci --no-audit --no-fund
 
-build: frontend/dist/index.html sandbox/dist/index.html frontend/dist-validator/validate.mjs
+build: frontend/dist/index.html sandbox/dist/index.html
 
-frontend/dist/index.html sandbox/dist/index.html frontend/dist-validator/validate.mjs &: node_modules/.package-lock.json $(FRONTEND_SRC)
+frontend/dist/index.html sandbox/dist/index.html &: node_modules/.package-lock.json $(FRONTEND_SRC)
 	npm run build
 
 chromium: ## Debian's Chromium for the browser tests (Playwright never downloads a browser)
@@ -63,4 +64,4 @@ eval: install ## run the bundled question set and print execution accuracy
 	$(BIN)/plotwise eval ../shared/eval/nycflights13-dev.jsonl -o eval-results.jsonl
 
 clean:
-	rm -rf $(VENV) node_modules frontend/dist frontend/dist-validator sandbox/dist
+	rm -rf $(VENV) node_modules frontend/dist sandbox/dist

@@ -1,9 +1,9 @@
 import type { ComponentType } from "react";
 import * as React from "react";
-import * as LucideReact from "lucide-react";
 import * as Recharts from "recharts";
 import { importCode } from "react-runner";
-import { validateComponent } from "@plotwise/validation";
+import * as AllowedIcons from "@plotwise/icons";
+import { POLICY, validateComponent } from "@plotwise/validation";
 import type { RenderMessage } from "@plotwise/protocol";
 
 /** The props every generated component receives. */
@@ -12,8 +12,24 @@ export type ArtifactComponent = ComponentType<ArtifactProps>;
 
 export type CompileResult = { ok: true; component: ArtifactComponent } | { ok: false; message: string };
 
-/** The only modules `import` can reach inside generated code (see ALLOWED_IMPORTS). */
-const SCOPE = { import: { react: React, recharts: Recharts, "lucide-react": LucideReact } };
+/**
+ * A module's exports that the validation policy allows a component to use. The validator refuses
+ * every other name before the code runs; leaving them out of the scope too means a name it
+ * missed is simply not there.
+ */
+export function allowedExports(module: string, exports: object): Record<string, unknown> {
+  const names = POLICY.modules.allowed[module]?.names;
+  return Object.fromEntries(Object.entries(exports).filter(([name]) => names === null || names?.includes(name)));
+}
+
+/** The only modules `import` can reach inside generated code (see the policy's modules). */
+const SCOPE = {
+  import: {
+    react: allowedExports("react", React),
+    recharts: allowedExports("recharts", Recharts),
+    "lucide-react": allowedExports("lucide-react", AllowedIcons),
+  },
+};
 
 /** Longest error message sent to the parent. */
 const MAX_MESSAGE = 2000;

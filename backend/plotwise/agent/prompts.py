@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from plotwise.artifact.policy_text import policy_placeholders
 from plotwise.errors import DatasetError
 from plotwise.semantic.definition import DatasetDefinition
 
 
 def render_instructions(prompts_dir: Path, definition: DatasetDefinition, *, max_rows: int) -> str:
     """Fill ``system.md`` with the component contract, the schema context and the row cap.
+
+    The contract's lists of allowed imports and forbidden names come from the validation
+    policy file, so the model is told exactly what the validators accept.
 
     Raises:
         DatasetError: A prompt file is missing.
@@ -20,6 +24,8 @@ def render_instructions(prompts_dir: Path, definition: DatasetDefinition, *, max
         contract = (prompts_dir / "component_contract.md").read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise DatasetError(f"prompt file missing: {exc.filename}") from exc
+    for placeholder, value in policy_placeholders().items():
+        contract = contract.replace(f"{{{placeholder}}}", value)
     return (
         system.replace("{component_contract}", contract.strip())
         .replace("{schema_context}", schema_context(definition))

@@ -1,8 +1,9 @@
 """Self-repair: a component that breaks the validation policy goes back to the model.
 
-The check is the browser's own policy (`plotwise.artifact.policy`), run on the final answer; its
-problems reach the model as a ``ModelRetry``, within the agent's retry budget, and the turn
-withdraws the refused answer from the client (a ``revision`` event) while the model fixes it.
+The check is the shared validation policy (`plotwise.artifact.policy`, the rules the browser
+applies too), run on the final answer; its problems reach the model as a ``ModelRetry``, within
+the agent's retry budget, and the turn withdraws the refused answer from the client (a
+``revision`` event) while the model fixes it.
 """
 
 from __future__ import annotations

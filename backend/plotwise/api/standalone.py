@@ -84,7 +84,6 @@ async def standalone_response(
 
     Raises:
         BadRequestError: The artifact has no query, or its code is refused by the policy.
-        PolicyUnavailableError: The policy cannot run (the file is then not made).
 
     """
     if record.sql is None:

@@ -1,97 +1,57 @@
-"""The component validation policy on the server: the browser's own validator, run by Node.
+"""The component validation policy on the server: each component is checked before it is sent.
 
-The policy lives in one module, ``frontend/src/artifact/validation.ts``. The build bundles it
-with a small command (``frontend/validator/cli.ts``) into ``frontend/dist-validator/
-validate.mjs``; the server runs that file with Node for code it stores or ships (template import
-and save, standalone HTML), so both sides refuse exactly the same code.
+Every component is checked before it is emitted in a turn or saved (templates, imports,
+standalone files). The policy is one file, ``component_policy.json`` (beside this module), read
+by two validators: the browser's (``frontend/src/artifact/validation.ts``, Babel), run before
+every render, and the server's (`plotwise.artifact.validator`, tree-sitter's TSX grammar), used
+here. Both give the shared vectors in ``fixtures/validation/`` the same verdicts
+(docs/validation-policy.md).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
+import copy
+import logging
 from functools import lru_cache
-from pathlib import Path
 
-from plotwise.errors import PlotwiseError
-from plotwise.settings import PROJECT_ROOT
+from plotwise.artifact.validator import Verdict, validate
 
-VALIDATOR = PROJECT_ROOT / "frontend" / "dist-validator" / "validate.mjs"
-"""The bundled validator (built by ``npm run build``)."""
-
-TIMEOUT_S = 20.0
-"""Longest a validation may take; a component is at most 60,000 characters."""
+logger = logging.getLogger(__name__)
 
 
-class PolicyUnavailableError(PlotwiseError):
-    """The validator cannot run (Node or the built validator is missing): code is refused."""
-
-    code = "policy_unavailable"
-    status_code = 503
-
-
-def validate_component(code: str, *, validator: Path = VALIDATOR) -> list[str]:
-    """Check a component against the validation policy.
+def validate_component(code: str) -> list[str]:
+    """Check a component against the validation policy, without running it.
 
     Args:
         code: The component's TSX source.
-        validator: The bundled validator to run.
 
     Returns:
-        The problems found, each naming the rule and line; an empty list means the code passes.
-
-    Raises:
-        PolicyUnavailableError: Node or the validator is missing, or it failed; the code must
-            then be treated as refused (fail closed).
+        The problems found, each naming the rule and line (``line L:C: ...``); an empty list
+        means the code passes. A failure of the validator itself is a problem too: the code is
+        refused (fail closed), never passed unchecked.
 
     """
-    return list(_checked(code, validator)[0])
+    return list(_checked(code)[0])
 
 
-def read_view_params(code: str, *, validator: Path = VALIDATOR) -> list[dict] | None:
+def read_view_params(code: str) -> list[dict] | None:
     """Return the component's view parameter schema (``export const params``), or None if invalid.
 
-    Raises:
-        PolicyUnavailableError: as `validate_component`.
-
+    Each parameter is a dict shaped like the browser's ``ParamSpec``: ``name``, ``label``,
+    ``type``, ``default`` and the type's own fields (``min``/``max``/``step``, ``options``).
     """
-    params = _checked(code, validator)[1]
-    return None if params is None else [dict(spec) for spec in params]
+    params = _checked(code)[1]
+    # A deep copy: the cached specs hold lists (options, date ranges) a caller might change.
+    return None if params is None else copy.deepcopy(list(params))
 
 
 @lru_cache(maxsize=256)
-def _checked(code: str, validator: Path) -> tuple[tuple[str, ...], list[dict] | None]:
+def _checked(code: str) -> tuple[tuple[str, ...], tuple[dict, ...] | None]:
     # The same code is checked more than once per turn (as it streams in, and as the final
-    # answer), and the local analyst repeats its components: Node starts only for new code.
-    # Failures (PolicyUnavailableError) are not cached: lru_cache keeps only returned values.
-    result = _run(code, validator)
-    return tuple(result["problems"]), result["params"]
-
-
-def _run(code: str, validator: Path) -> dict:
-    node = shutil.which("node")
-    if node is None:
-        raise PolicyUnavailableError("Node.js is not installed, so components cannot be checked")
-    if not validator.is_file():
-        raise PolicyUnavailableError(f"the validator is not built ({validator}); run npm run build")
+    # answer), and the local analyst repeats its components.
     try:
-        done = subprocess.run(
-            [node, str(validator)],
-            input=code,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise PolicyUnavailableError(f"the validator took longer than {TIMEOUT_S:g} s") from exc
-    if done.returncode != 0:
-        raise PolicyUnavailableError(f"the validator failed: {done.stderr.strip()[:500]}")
-    try:
-        result = json.loads(done.stdout)
-    except json.JSONDecodeError as exc:
-        raise PolicyUnavailableError("the validator answered something that is not JSON") from exc
-    if not isinstance(result.get("problems"), list):
-        raise PolicyUnavailableError("the validator's answer has no problems list")
-    return result
+        verdict: Verdict = validate(code)
+    except Exception as exc:  # noqa: BLE001 - any failure refuses the code
+        logger.exception("the component validator failed")
+        return (f"the component could not be checked ({type(exc).__name__}); it is refused",), None
+    return tuple(str(p) for p in verdict.problems), verdict.params

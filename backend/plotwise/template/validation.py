@@ -13,6 +13,7 @@ from typing import Any
 import anyio.to_thread
 from pydantic import ValidationError
 
+from plotwise.artifact.policy import validate_component
 from plotwise.errors import BadRequestError, CodeRefusedError
 from plotwise.sql.guard import validate_select
 from plotwise.sql.params import bind_values
@@ -53,7 +54,7 @@ async def check_template(
         content: The template's content (already shape-checked).
         tables: The tables its SQL may read (the catalog's).
         code_checked: The code is the stored version's, which passed the policy when it was
-            written; skips running the policy (Node) again for edits of other fields.
+            written; skips checking it again for edits of other fields.
 
     Raises:
         SQLRefusedError: The SQL guard refused the SQL; the message names the rule (an unknown
@@ -61,7 +62,6 @@ async def check_template(
         BadRequestError: A query parameter value does not fit its spec, names no declared
             parameter, or a parameter is declared twice.
         CodeRefusedError: The validation policy refused the component; the message lists why.
-        PolicyUnavailableError: The policy cannot run (the template is then not stored).
 
     """
     names = [spec.name for spec in content.param_specs]
@@ -69,9 +69,6 @@ async def check_template(
     bind_values(content.param_specs, content.query_params)
     if code_checked:
         return
-    # Imported here: the policy runs Node, which only template writes need.
-    from plotwise.artifact.policy import validate_component
-
     problems = await anyio.to_thread.run_sync(validate_component, content.code)
     if problems:
         raise CodeRefusedError(

@@ -1,7 +1,9 @@
 import type { File, Node } from "@babel/types";
 import type { Report } from "./parseCode";
+import { POLICY } from "./policy";
 
-// Part of the validation policy (validation.ts): what a component module may export.
+// Part of the validation policy (validation.ts): what a component module may export. The server
+// applies the same rules (backend/plotwise/artifact/validator/exports.py).
 
 type FunctionNode = Extract<Node, { type: "FunctionDeclaration" | "FunctionExpression" | "ArrowFunctionExpression" }>;
 
@@ -29,11 +31,11 @@ function topLevelBindings(ast: File): Map<string, Node> {
 function checkComponent(value: Node, bindings: Map<string, Node>, report: Report): void {
   const target = value.type === "Identifier" ? bindings.get(value.name) : value;
   if (target === undefined || !isFunction(target)) {
-    report(value, "the default export must be a function component (function declaration, arrow or function expression)");
+    report(value, "defaultExport", "the default export must be a function component (function declaration, arrow or function expression)");
     return;
   }
   if (target.async || target.generator) {
-    report(value, "the default export must be a plain function component, not async or a generator");
+    report(value, "defaultExport", "the default export must be a plain function component, not async or a generator");
   }
 }
 
@@ -50,36 +52,40 @@ export function checkDefaultExport(ast: File, report: Report): void {
         const exported = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
         if (exported !== "default") continue;
         defaults.push(spec);
-        if (statement.source || spec.type !== "ExportSpecifier") report(spec, "the default export must be defined in this file");
+        if (statement.source || spec.type !== "ExportSpecifier") report(spec, "defaultExport", "the default export must be defined in this file");
         else checkComponent(spec.local, bindings, report);
       }
     }
   }
-  if (defaults.length === 0) report(ast, 'no default export: write "export default function Artifact({ data, params }) { ... }"');
-  for (const extra of defaults.slice(1)) report(extra, "more than one default export (exactly one is allowed)");
+  if (defaults.length === 0) report(ast, "defaultExport", 'no default export: write "export default function Artifact({ data, params }) { ... }"');
+  for (const extra of defaults.slice(1)) report(extra, "defaultExport", "more than one default export (exactly one is allowed)");
 }
 
-const NAMED_EXPORTS_RULE = 'only "export const params = {...}" may be exported beside the default export';
+const NAMED_EXPORTS = POLICY.component.namedExports;
+const NAMED_EXPORTS_RULE = `only ${NAMED_EXPORTS.map((name) => `"export const ${name} = {...}"`).join(", ")} may be exported beside the default export`;
 
 /** Named exports: only `export const params` (view parameters) and erased type exports. */
 export function checkNamedExports(ast: File, report: Report): void {
   for (const statement of ast.program.body) {
+    if (statement.type === "ExportAllDeclaration" && statement.exportKind !== "type") {
+      report(statement, "namedExport", `"export * from" is not allowed (${NAMED_EXPORTS_RULE})`);
+    }
     if (statement.type !== "ExportNamedDeclaration" || statement.exportKind === "type") continue;
     const declaration = statement.declaration;
     if (declaration?.type === "VariableDeclaration") {
       for (const d of declaration.declarations) {
-        if (d.id.type !== "Identifier" || d.id.name !== "params") report(d, `named export is not allowed (${NAMED_EXPORTS_RULE})`);
+        if (d.id.type !== "Identifier" || !NAMED_EXPORTS.includes(d.id.name)) report(d, "namedExport", `named export is not allowed (${NAMED_EXPORTS_RULE})`);
       }
     } else if (declaration) {
       if (declaration.type !== "TSInterfaceDeclaration" && declaration.type !== "TSTypeAliasDeclaration") {
         const name = "id" in declaration && declaration.id?.type === "Identifier" ? ` "${declaration.id.name}"` : "";
-        report(declaration, `named export${name} is not allowed (${NAMED_EXPORTS_RULE})`);
+        report(declaration, "namedExport", `named export${name} is not allowed (${NAMED_EXPORTS_RULE})`);
       }
     }
     for (const spec of statement.specifiers) {
       const exported = spec.exported.type === "Identifier" ? spec.exported.name : spec.exported.value;
       if (exported !== "default" && !(spec.type === "ExportSpecifier" && spec.exportKind === "type")) {
-        report(spec, `named export "${exported}" is not allowed (${NAMED_EXPORTS_RULE})`);
+        report(spec, "namedExport", `named export "${exported}" is not allowed (${NAMED_EXPORTS_RULE})`);
       }
     }
   }

@@ -1,19 +1,24 @@
 import type { File, Node, ObjectProperty } from "@babel/types";
 import { parseComponentCode, where, type Report } from "./parseCode";
 import { checkParamFields, type FieldValue, type ParamSchema, type ParamSpec } from "./paramSpec";
+import { POLICY } from "./policy";
 
 // Reads `export const params = {...}` from the component's AST, never by running the code: the
 // browser builds the sidebar's "View" controls from it. Part of the validation policy
-// (validation.ts reports these problems too), so it accepts literals only.
+// (validation.ts reports these problems too), so it accepts literals only. The server reads it
+// the same way (backend/plotwise/artifact/validator/params.py).
 
 /** Names a view parameter may have. */
-export const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const PARAM_NAME = new RegExp(POLICY.viewParams.namePattern);
 
 /** Names that would collide with Object.prototype when used as keys of the params prop. */
-const RESERVED_NAMES: readonly string[] = ["__proto__", "constructor", "prototype"];
+const RESERVED_NAMES: readonly string[] = POLICY.viewParams.reservedNames;
 
 /** Most view parameters one component may declare. */
-export const MAX_VIEW_PARAMS = 40;
+export const MAX_VIEW_PARAMS = POLICY.viewParams.maxParams;
+
+/** The name of the export that declares them. */
+const EXPORT_NAME = POLICY.viewParams.exportName;
 
 export type ParamSchemaResult = { ok: true; schema: ParamSchema } | { ok: false; problems: string[] };
 
@@ -81,14 +86,14 @@ function fieldValue(node: Node, context: string, report: Report): FieldValue | u
     for (const element of value.elements) {
       const item = element === null ? null : scalarOf(unwrap(element));
       if (item === null) {
-        report(element ?? value, `${context}: array items must be literals (${LITERALS}), not ${element ? describe(element) : "a hole"}`);
+        report(element ?? value, "viewParams", `${context}: array items must be literals (${LITERALS}), not ${element ? describe(element) : "a hole"}`);
         return undefined;
       }
       items.push(item.value);
     }
     return items;
   }
-  report(value, `${context} must be a literal (${LITERALS}), not ${describe(value)}`);
+  report(value, "viewParams", `${context} must be a literal (${LITERALS}), not ${describe(value)}`);
   return undefined;
 }
 
@@ -96,7 +101,7 @@ function fieldValue(node: Node, context: string, report: Report): FieldValue | u
 function properties(node: Node, context: string, report: Report): [string, ObjectProperty][] | null {
   const object = unwrap(node);
   if (object.type !== "ObjectExpression") {
-    report(object, `${context} must be an object literal, not ${describe(object)}`);
+    report(object, "viewParams", `${context} must be an object literal, not ${describe(object)}`);
     return null;
   }
   const pairs: [string, ObjectProperty][] = [];
@@ -104,16 +109,16 @@ function properties(node: Node, context: string, report: Report): [string, Objec
   let broken = false;
   for (const prop of object.properties) {
     if (prop.type !== "ObjectProperty") {
-      report(prop, `${context}: ${prop.type === "SpreadElement" ? "spreads are" : "methods are"} not allowed`);
+      report(prop, "viewParams", `${context}: ${prop.type === "SpreadElement" ? "spreads are" : "methods are"} not allowed`);
       broken = true;
       continue;
     }
     const key = keyOf(prop);
     if (key === null) {
-      report(prop.key, `${context}: computed or numeric keys are not allowed (use a plain name)`);
+      report(prop.key, "viewParams", `${context}: computed or numeric keys are not allowed (use a plain name)`);
       broken = true;
     } else if (seen.has(key)) {
-      report(prop.key, `${context}: "${key}" is declared twice`);
+      report(prop.key, "viewParams", `${context}: "${key}" is declared twice`);
       broken = true;
     } else {
       seen.add(key);
@@ -136,7 +141,7 @@ function readSpec(name: string, node: Node, report: Report): ParamSpec | null {
   }
   if (broken) return null;
   const { spec, problems } = checkParamFields(name, fields);
-  for (const problem of problems) report(node, `${context}: ${problem}`);
+  for (const problem of problems) report(node, "viewParams", `${context}: ${problem}`);
   return spec;
 }
 
@@ -146,10 +151,10 @@ function paramsInitializer(ast: File, report: Report): Node | null {
     if (statement.type !== "ExportNamedDeclaration" || statement.declaration?.type !== "VariableDeclaration") continue;
     const declaration = statement.declaration;
     for (const declarator of declaration.declarations) {
-      if (declarator.id.type !== "Identifier" || declarator.id.name !== "params") continue;
-      if (declaration.kind !== "const") report(declaration, `view parameters must be declared with "export const params", not "${declaration.kind}"`);
+      if (declarator.id.type !== "Identifier" || declarator.id.name !== EXPORT_NAME) continue;
+      if (declaration.kind !== "const") report(declaration, "viewParams", `view parameters must be declared with "export const params", not "${declaration.kind}"`);
       if (!declarator.init) {
-        report(declarator, '"export const params" needs a value: an object literal');
+        report(declarator, "viewParams", '"export const params" needs a value: an object literal');
         return null;
       }
       return declarator.init;
@@ -164,13 +169,13 @@ export function collectParamSchema(ast: File, report: Report): ParamSchema {
   if (init === null) return [];
   const pairs = properties(init, '"export const params"', report);
   if (pairs === null) return [];
-  if (pairs.length > MAX_VIEW_PARAMS) report(init, `too many view parameters (${pairs.length}, at most ${MAX_VIEW_PARAMS})`);
+  if (pairs.length > MAX_VIEW_PARAMS) report(init, "viewParams", `too many view parameters (${pairs.length}, at most ${MAX_VIEW_PARAMS})`);
   const schema: ParamSpec[] = [];
   for (const [name, prop] of pairs) {
     if (!PARAM_NAME.test(name)) {
-      report(prop.key, `view parameter name "${name}" must be letters, digits and underscores, not starting with a digit`);
+      report(prop.key, "viewParams", `view parameter name "${name}" must be letters, digits and underscores, not starting with a digit`);
     } else if (RESERVED_NAMES.includes(name)) {
-      report(prop.key, `view parameter name "${name}" is reserved`);
+      report(prop.key, "viewParams", `view parameter name "${name}" is reserved`);
     } else {
       const spec = readSpec(name, prop.value, report);
       if (spec !== null) schema.push(spec);
@@ -188,6 +193,6 @@ export function readParamSchema(code: string): ParamSchemaResult {
   const parsed = parseComponentCode(code);
   if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
   const problems: string[] = [];
-  const schema = collectParamSchema(parsed.ast, (node, text) => problems.push(`${where(node)}: ${text}`));
+  const schema = collectParamSchema(parsed.ast, (node, _rule, text) => problems.push(`${where(node)}: ${text}`));
   return problems.length === 0 ? { ok: true, schema } : { ok: false, problems };
 }

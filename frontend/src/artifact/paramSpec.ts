@@ -1,9 +1,14 @@
+import { POLICY } from "./policy";
+
 // The view parameter types a component may declare in `export const params = {...}`, and the
-// check of one parameter's fields (see prompts/component_contract.md, "View parameters").
+// check of one parameter's fields (see prompts/component_contract.md, "View parameters"). The
+// fields of each type come from the policy file; the server checks them the same way
+// (backend/plotwise/artifact/validator/params.py).
 
 /** A value a parameter field may hold: a literal, or an array of literals. */
 export type FieldValue = string | number | boolean | null | (string | number | boolean | null)[];
 
+/** The types the sidebar has controls for; the policy file's viewParams.types lists the same (a test checks). */
 export const VIEW_PARAM_TYPES = ["number", "select", "boolean", "color", "text", "date", "daterange"] as const;
 export type ViewParamType = (typeof VIEW_PARAM_TYPES)[number];
 
@@ -25,17 +30,11 @@ export type ParamSpec =
 /** A component's view parameters, in declaration order. */
 export type ParamSchema = readonly ParamSpec[];
 
-const FIELDS: Record<ViewParamType, readonly string[]> = {
-  number: ["min", "max", "step"],
-  select: ["options"],
-  boolean: [],
-  color: [],
-  text: [],
-  date: [],
-  daterange: [],
-};
+function fieldsOf(type: ViewParamType): readonly string[] {
+  return POLICY.viewParams.types[type] ?? [];
+}
 
-const COMMON_FIELDS = ["type", "label", "default"];
+const COMMON_FIELDS = POLICY.viewParams.commonFields;
 
 const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -147,8 +146,8 @@ export function checkParamFields(name: string, fields: Map<string, FieldValue>):
     return { spec: null, problems };
   }
   for (const key of fields.keys()) {
-    if (!COMMON_FIELDS.includes(key) && !FIELDS[type].includes(key)) {
-      problems.push(`unknown field "${key}" for type ${type} (allowed: ${[...COMMON_FIELDS, ...FIELDS[type]].join(", ")})`);
+    if (!COMMON_FIELDS.includes(key) && !fieldsOf(type).includes(key)) {
+      problems.push(`unknown field "${key}" for type ${type} (allowed: ${[...COMMON_FIELDS, ...fieldsOf(type)].join(", ")})`);
     }
   }
   const label = fields.get("label");

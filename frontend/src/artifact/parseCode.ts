@@ -1,8 +1,9 @@
 import { parse } from "@babel/parser";
 import type { File, Node } from "@babel/types";
+import type { RuleId } from "./policy";
 
-/** Reports a problem found at `node`; the text names the rule. */
-export type Report = (node: Node, text: string) => void;
+/** Reports a problem found at `node`: the policy rule it breaks and a text that explains it. */
+export type Report = (node: Node, rule: RuleId, text: string) => void;
 
 export type ParseResult = { ok: true; ast: File } | { ok: false; problem: string };
 

@@ -187,7 +187,7 @@ describe("validation policy", () => {
     const code = `export default function A() {\n  const m = { top: 4, parent: "x" };\n  return <div top={m.bottom}>{m.parent === "x" ? "a" : "b"}</div>;\n}`;
     const result = validateComponent(code);
     // `m.parent` is a member read and is refused; the object keys and the JSX prop are not.
-    expect(result).toEqual({ ok: false, problems: ['line 3:33: member ".parent" is not allowed (forbidden member)'] });
+    expect(result).toEqual({ ok: false, problems: ['line 3:33: member ".parent" is not allowed (forbidden member)'], rules: ["forbiddenMember"] });
   });
 
   it("ignores TypeScript types, which are erased before the code runs", () => {

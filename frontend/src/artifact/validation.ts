@@ -1,218 +1,231 @@
 import type { Node } from "@babel/types";
+import { isMemberObject, isOnlyTested, memberName, readName, staticString, unwrap, usage, variableName } from "./astNames";
 import { walk } from "./astWalk";
 import { checkDefaultExport, checkNamedExports } from "./exportRules";
+import { checkImport, checkModuleBinding, moduleBindings, type ModuleBindings } from "./importRules";
+import { checkAttribute, checkCreateElement, checkElement, checkObjectKey } from "./jsxRules";
 import { collectParamSchema } from "./paramSchema";
 import { parseComponentCode, where, type Report } from "./parseCode";
+import {
+  FORBIDDEN_GLOBALS,
+  FORBIDDEN_MEMBERS,
+  FORBIDDEN_STRINGS,
+  GLOBAL_OBJECTS,
+  MAX_CODE_LENGTH,
+  POLICY,
+  TIMERS,
+  type RuleId,
+} from "./policy";
 
-// The one owner of the component validation policy: the app checks code before it reaches the
-// sandbox, and the sandbox imports this same module to check again. The sandbox's CSP and
-// iframe isolation are the real wall; this is an early, explainable refusal on top of them.
-// Its siblings exportRules.ts (what may be exported) and paramSchema.ts (the literal
-// `export const params`) are parts of this policy, applied from validateComponent below.
+// The browser's half of the component validation policy: the app checks code before it reaches
+// the sandbox, and the sandbox imports this same module to check again before every render. The
+// data (names, limits) comes from the one policy file the server's validator reads too
+// (policy.ts); the rules are here and in importRules.ts, jsxRules.ts, exportRules.ts and
+// paramSchema.ts. The sandbox's CSP and iframe isolation are the real wall; this is an early,
+// explainable refusal on top of them.
 
 export { readParamSchema, type ParamSchemaResult } from "./paramSchema";
 export type { ParamSchema, ParamSpec } from "./paramSpec";
+export { ALLOWED_IMPORTS, FORBIDDEN_GLOBALS, FORBIDDEN_MEMBERS, FORBIDDEN_STRINGS, GLOBAL_OBJECTS, MAX_CODE_LENGTH, POLICY, type RuleId } from "./policy";
 
-/** Modules a generated component may import. */
-export const ALLOWED_IMPORTS: readonly string[] = ["react", "recharts", "lucide-react"];
+/** The verdict: problems name the rule and the line; `rules` lists the rules that refused. */
+export type ValidationResult = { ok: true } | { ok: false; problems: string[]; rules: RuleId[] };
 
-/** Names a component may not use as a variable at all (reference, declaration or parameter). */
-export const FORBIDDEN_GLOBALS: readonly string[] = [
-  "fetch",
-  "XMLHttpRequest",
-  "WebSocket",
-  "EventSource",
-  "eval",
-  "Function",
-  "require",
-  "localStorage",
-  "sessionStorage",
-  "indexedDB",
-  "globalThis",
-  "parent",
-  "top",
-  "opener",
-  "postMessage",
-  "importScripts",
-  "Worker",
-  "SharedWorker",
-];
+const NAVIGATION = POLICY.navigation;
 
-/** Property names a component may not access on any object: `x.fetch`, `x["fetch"]`, `{ fetch } = x`. */
-export const FORBIDDEN_MEMBERS: readonly string[] = [
-  ...FORBIDDEN_GLOBALS.filter((name) => name !== "require"),
-  "sendBeacon",
-  "cookie",
-  // `(() => {}).constructor` is Function by another name.
-  "constructor",
-  "__proto__",
-];
-
-/** Members that are also refused as plain strings (`Reflect.get(window, "fetch")`); "top" and "parent" are ordinary label values. */
-export const FORBIDDEN_STRINGS: readonly string[] = FORBIDDEN_MEMBERS.filter((name) => !["top", "parent"].includes(name));
-
-/** Objects whose properties may only be read with a fixed name, never a computed one. */
-export const GLOBAL_OBJECTS: readonly string[] = ["window", "self", "frames", "document", "navigator"];
-
-/** Longest component accepted, in characters. */
-export const MAX_CODE_LENGTH = 60_000;
-
-export type ValidationResult = { ok: true } | { ok: false; problems: string[] };
-
-/** The value of a string that is fixed in the source ("a", `a`, "a" + "b"), else null. */
-function staticString(node: Node): string | null {
-  if (node.type === "StringLiteral") return node.value;
-  if (node.type === "TemplateLiteral" && node.expressions.length === 0) return node.quasis[0]?.value.cooked ?? null;
-  if (node.type === "BinaryExpression" && node.operator === "+" && node.left.type !== "PrivateName") {
-    const left = staticString(node.left);
-    const right = staticString(node.right);
-    return left !== null && right !== null ? left + right : null;
-  }
-  return null;
+/** True for `window`, `self`, ... and fixed-name members of them named so (`window.self`). */
+function isGlobalObject(node: Node): boolean {
+  const value = unwrap(node);
+  if (value.type === "Identifier" || value.type === "JSXIdentifier") return GLOBAL_OBJECTS.includes(value.name);
+  const name = readName(value);
+  return name !== null && GLOBAL_OBJECTS.includes(name) && "object" in value && isGlobalObject(value.object);
 }
 
-/** The name a member access reads, when it is fixed in the source. */
-function memberName(property: Node, computed: boolean): string | null {
-  if (!computed) return property.type === "Identifier" || property.type === "JSXIdentifier" ? property.name : null;
-  return staticString(property);
-}
-
-/** True when the identifier `node` (child of `parent`) names a variable rather than a property or label. */
-function isVariable(node: Node, parent: Node | undefined): boolean {
-  if (!parent) return true;
-  switch (parent.type) {
-    case "MemberExpression":
-    case "OptionalMemberExpression":
-      return parent.property !== node || parent.computed;
-    case "ObjectProperty":
-    case "ObjectMethod":
-    case "ClassMethod":
-    case "ClassPrivateMethod":
-    case "ClassProperty":
-    case "ClassAccessorProperty":
-      return parent.key !== node || parent.computed === true;
-    case "LabeledStatement":
-    case "BreakStatement":
-    case "ContinueStatement":
-    case "MetaProperty":
-    case "TSEnumMember":
-      return false;
-    case "ImportSpecifier":
-      return parent.local === node;
-    case "ExportSpecifier":
-      return parent.local === node;
-    default:
-      return true;
-  }
+/** `window`, `window.self`: how a global object is written, for messages. */
+function globalObjectText(node: Node): string {
+  const value = unwrap(node);
+  if (value.type === "Identifier" || value.type === "JSXIdentifier") return value.name;
+  return "object" in value ? `${globalObjectText(value.object)}.${readName(value) ?? "?"}` : "?";
 }
 
 function isNavigationTarget(node: Node): boolean {
-  if (node.type === "Identifier") return node.name === "location";
-  if (node.type === "MemberExpression" || node.type === "OptionalMemberExpression") {
-    return memberName(node.property, node.computed) === "location" || isNavigationTarget(node.object);
+  const value = unwrap(node);
+  if (value.type === "Identifier") return value.name === NAVIGATION.target;
+  if (value.type === "MemberExpression" || value.type === "OptionalMemberExpression") {
+    return memberName(value.property, value.computed) === NAVIGATION.target || isNavigationTarget(value.object);
   }
   return false;
 }
 
-function checkNode(node: Node, ancestors: readonly Node[], report: Report): void {
+/** What an assignment writes: the target itself, or each target inside a destructuring pattern. */
+function assignedTargets(node: Node): Node[] {
+  switch (node.type) {
+    case "ArrayPattern":
+      return node.elements.flatMap((element) => (element === null ? [] : assignedTargets(element)));
+    case "ObjectPattern":
+      return node.properties.flatMap((prop) => assignedTargets(prop.type === "RestElement" ? prop.argument : prop.value));
+    case "AssignmentPattern":
+      return assignedTargets(node.left);
+    case "RestElement":
+      return assignedTargets(node.argument);
+    default:
+      return [node];
+  }
+}
+
+function checkWrite(node: Node, target: Node, report: Report): void {
+  if (assignedTargets(target).some(isNavigationTarget)) report(node, "navigation", "writing to location (navigation) is not allowed");
+}
+
+/** A global object may only be the object of a fixed-name read, or tested; an alias escapes every rule. */
+function checkGlobalObjectUse(node: Node, ancestors: readonly Node[], report: Report): void {
+  if (!isMemberObject(node, ancestors) && !isOnlyTested(node, ancestors)) {
+    report(node, "globalObject", `"${globalObjectText(node)}" may only be read with a fixed name (${globalObjectText(node)}.name), not used as a value`);
+  }
+}
+
+/** A timer may only be called directly, with an inline function first: a string would run as code. */
+function checkTimerUse(node: Node, name: string, ancestors: readonly Node[], report: Report): void {
+  const { child, parent } = usage(node, ancestors);
+  const called = (parent?.type === "CallExpression" || parent?.type === "OptionalCallExpression") && parent.callee === child;
+  const first = called ? parent.arguments[0] : undefined;
+  const inline = first !== undefined && ["ArrowFunctionExpression", "FunctionExpression"].includes(unwrap(first).type);
+  if (!inline) report(node, "stringTimer", `${name} may only be called directly with an inline function as first argument`);
+}
+
+function checkVariable(node: Node, name: string, ancestors: readonly Node[], bindings: ModuleBindings, report: Report): void {
+  if (FORBIDDEN_GLOBALS.includes(name)) report(node, "forbiddenGlobal", `"${name}" is not allowed (forbidden global)`);
+  if (GLOBAL_OBJECTS.includes(name)) checkGlobalObjectUse(node, ancestors, report);
+  if (TIMERS.includes(name)) checkTimerUse(node, name, ancestors, report);
+  checkModuleBinding(node, name, ancestors, bindings, report);
+}
+
+type Member = Node & { object: Node; property: Node };
+
+function checkMember(node: Member, name: string | null, computed: boolean, ancestors: readonly Node[], report: Report): void {
+  if (name !== null && FORBIDDEN_MEMBERS.includes(name)) {
+    report(node.property, "forbiddenMember", `member ${computed ? `["${name}"]` : `".${name}"`} is not allowed (forbidden member)`);
+  } else if (name === null && isGlobalObject(node.object)) {
+    report(node, "globalObject", `computed access on "${globalObjectText(node.object)}" is not allowed (use a fixed property name)`);
+  }
+  if (name !== null && TIMERS.includes(name)) checkTimerUse(node, name, ancestors, report);
+  if (name !== null && GLOBAL_OBJECTS.includes(name) && isGlobalObject(node)) checkGlobalObjectUse(node, ancestors, report);
+}
+
+function checkString(node: Node, parent: Node | undefined, report: Report): void {
+  const value = staticString(node);
+  if (value === null || !FORBIDDEN_STRINGS.includes(value)) return;
+  const isModuleName = parent?.type === "ImportDeclaration" || parent?.type.startsWith("Export") === true;
+  const isCheckedKey = (parent?.type === "MemberExpression" || parent?.type === "OptionalMemberExpression") && parent.property === node;
+  if (!isModuleName && !isCheckedKey) report(node, "forbiddenString", `the string "${value}" is not allowed (it names a forbidden member)`);
+}
+
+function checkNode(node: Node, ancestors: readonly Node[], bindings: ModuleBindings, report: Report): void {
   const parent = ancestors[0];
+  const variable = variableName(node, parent);
+  if (variable !== null) checkVariable(node, variable, ancestors, bindings, report);
   switch (node.type) {
     case "ImportDeclaration":
+      checkImport(node, report);
+      return;
     case "ExportAllDeclaration":
     case "ExportNamedDeclaration":
-      if (node.source && !ALLOWED_IMPORTS.includes(node.source.value)) {
-        report(node, `import from "${node.source.value}" is not allowed (allowed: ${ALLOWED_IMPORTS.join(", ")})`);
+      if (node.source && !Object.hasOwn(POLICY.modules.allowed, node.source.value)) {
+        report(node, "importModule", `import from "${node.source.value}" is not allowed`);
       }
       return;
     case "Import":
-      report(node, "dynamic import() is not allowed");
+      report(node, "dynamicImport", "dynamic import() is not allowed");
       return;
     case "MetaProperty":
-      if (node.meta.name === "import") report(node, "import.meta is not allowed");
+      if (node.meta.name === "import") report(node, "importMeta", "import.meta is not allowed");
       return;
     case "TSImportEqualsDeclaration":
     case "TSExportAssignment":
-      report(node, "require-style imports and exports are not allowed; use import and export default");
+      report(node, "requireImport", "require-style imports and exports are not allowed; use import and export default");
       return;
     case "ThisExpression":
-      report(node, '"this" is not allowed (outside a class it can reach the global object)');
+      report(node, "this", '"this" is not allowed (outside a class it can reach the global object)');
       return;
-    case "Identifier":
-      if (FORBIDDEN_GLOBALS.includes(node.name) && isVariable(node, parent)) {
-        report(node, `"${node.name}" is not allowed (forbidden global)`);
-      }
-      return;
-    case "JSXIdentifier":
-      if (parent?.type === "JSXOpeningElement" && FORBIDDEN_GLOBALS.includes(node.name)) {
-        report(node, `"${node.name}" is not allowed (forbidden global)`);
-      }
+    case "TaggedTemplateExpression":
+      report(node, "taggedTemplate", "tagged templates are not allowed (the tag is a hidden function call)");
       return;
     case "MemberExpression":
     case "OptionalMemberExpression":
-    case "JSXMemberExpression": {
-      const computed = node.type !== "JSXMemberExpression" && node.computed;
-      const name = memberName(node.property, computed);
-      if (name !== null && FORBIDDEN_MEMBERS.includes(name)) {
-        report(node.property, `member ${computed ? `["${name}"]` : `".${name}"`} is not allowed (forbidden member)`);
-      } else if (name === null && node.object.type === "Identifier" && GLOBAL_OBJECTS.includes(node.object.name)) {
-        report(node, `computed access on "${node.object.name}" is not allowed (use a fixed property name)`);
-      }
+      checkMember(node, memberName(node.property, node.computed), node.computed, ancestors, report);
       return;
-    }
+    case "JSXMemberExpression":
+      checkMember(node, node.property.name, false, ancestors, report);
+      return;
     case "ObjectProperty":
+    case "ObjectMethod":
+      if (parent?.type !== "ObjectPattern") {
+        checkObjectKey(node.key, node.computed, report);
+        return;
+      }
       // Destructuring reads properties: `const { fetch: f } = window` is a member access.
-      if (parent?.type === "ObjectPattern") {
+      {
         const name = memberName(node.key, node.computed);
-        if (name !== null && FORBIDDEN_MEMBERS.includes(name)) {
-          report(node.key, `member "${name}" is not allowed (forbidden member, destructured)`);
-        }
+        if (name !== null && FORBIDDEN_MEMBERS.includes(name)) report(node.key, "forbiddenMember", `member "${name}" is not allowed (forbidden member, destructured)`);
       }
       return;
     case "StringLiteral":
-    case "TemplateLiteral": {
-      const value = staticString(node);
-      const isModuleName = parent?.type === "ImportDeclaration" || parent?.type.startsWith("Export");
-      const isCheckedKey = (parent?.type === "MemberExpression" || parent?.type === "OptionalMemberExpression") && parent.property === node;
-      if (value !== null && !isModuleName && !isCheckedKey && FORBIDDEN_STRINGS.includes(value)) {
-        report(node, `the string "${value}" is not allowed (it names a forbidden member)`);
-      }
+    case "TemplateLiteral":
+    case "DirectiveLiteral":
+    case "BinaryExpression":
+      if (node.type !== "BinaryExpression" || node.operator === "+") checkString(node, parent, report);
       return;
-    }
     case "AssignmentExpression":
-    case "UpdateExpression":
-    case "UnaryExpression": {
-      const target = node.type === "AssignmentExpression" ? node.left : node.argument;
-      const writes = node.type !== "UnaryExpression" || node.operator === "delete";
-      if (writes && isNavigationTarget(target)) report(node, "writing to location (navigation) is not allowed");
+      checkWrite(node, node.left, report);
       return;
-    }
-    case "CallExpression": {
-      const callee = node.callee;
-      if (callee.type === "MemberExpression" && isNavigationTarget(callee.object)) {
+    case "ForInStatement":
+    case "ForOfStatement":
+      checkWrite(node, node.left, report);
+      return;
+    case "UpdateExpression":
+      checkWrite(node, node.argument, report);
+      return;
+    case "UnaryExpression":
+      if (node.operator === "delete") checkWrite(node, node.argument, report);
+      return;
+    case "CallExpression":
+    case "OptionalCallExpression": {
+      checkCreateElement(node, report);
+      const callee = unwrap(node.callee);
+      if ((callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") && isNavigationTarget(callee.object)) {
         const method = memberName(callee.property, callee.computed);
-        if (method === "assign" || method === "replace" || method === "reload") {
-          report(node, `location.${method}() (navigation) is not allowed`);
-        }
+        if (method !== null && NAVIGATION.methods.includes(method)) report(node, "navigation", `location.${method}() (navigation) is not allowed`);
       }
       return;
     }
+    case "JSXOpeningElement":
+      checkElement(node, report);
+      return;
+    case "JSXAttribute":
+      checkAttribute(node, report);
+      return;
     default:
       return;
   }
 }
 
-/** Checks a generated component against the policy above; problems name the rule and the line. */
+/** Checks a generated component against the policy; problems name the rule and the line. */
 export function validateComponent(code: string): ValidationResult {
   if (code.length > MAX_CODE_LENGTH) {
-    return { ok: false, problems: [`the component is too long (${code.length} characters, at most ${MAX_CODE_LENGTH})`] };
+    return { ok: false, problems: [`the component is too long (${code.length} characters, at most ${MAX_CODE_LENGTH})`], rules: ["size"] };
   }
   const parsed = parseComponentCode(code);
-  if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
+  if (!parsed.ok) return { ok: false, problems: [parsed.problem], rules: ["syntax"] };
   const problems = new Set<string>();
-  const report: Report = (node, text) => problems.add(`${where(node)}: ${text}`);
-  walk(parsed.ast, (node, ancestors) => checkNode(node, ancestors, report));
+  const rules = new Set<RuleId>();
+  const report: Report = (node, rule, text) => {
+    problems.add(`${where(node)}: ${text}`);
+    rules.add(rule);
+  };
+  const bindings = moduleBindings(parsed.ast);
+  walk(parsed.ast, (node, ancestors) => checkNode(node, ancestors, bindings, report));
   checkDefaultExport(parsed.ast, report);
   checkNamedExports(parsed.ast, report);
   collectParamSchema(parsed.ast, report);
-  return problems.size === 0 ? { ok: true } : { ok: false, problems: [...problems] };
+  return problems.size === 0 ? { ok: true } : { ok: false, problems: [...problems], rules: [...rules] };
 }
