@@ -36,3 +36,52 @@ def test_every_rule_of_the_policy_file_is_implemented_and_has_a_vector():
     policy = load_policy()
     assert policy.rules == IMPLEMENTED_RULES
     assert {rule for v in FORBIDDEN for rule in v.rules} == IMPLEMENTED_RULES
+
+
+def test_problems_keep_their_line_after_jsx_text_is_repaired():
+    code = (
+        "export default function A({ data }) {\n"
+        "  const n = <p>a > b</p>;\n"
+        '  fetch("/x");\n'
+        "  return n;\n"
+        "}"
+    )
+    [problem] = validate(code).problems
+    assert (problem.rule, str(problem)) == (
+        "forbiddenGlobal",
+        'line 3:3: "fetch" is not allowed (forbidden global)',
+    )
+
+
+def test_syntax_errors_name_their_position():
+    [problem] = validate("export default function A() {\n  return <div>;\n}").problems
+    assert problem.rule == "syntax" and str(problem).startswith("Syntax error at line 2:")
+
+
+def test_view_parameters_are_read_with_their_types():
+    code = (
+        "export const params = {\n"
+        '  order: { type: "select", options: ["a", 2], default: 2 },\n'
+        '  span: { type: "daterange", label: "Span", default: ["2013-01-01", "2013-02-01"] },\n'
+        '  n: { type: "number", min: -1.5, max: 0x10, default: 1_0 },\n'
+        "};\n"
+        "export default function A() { return null; }"
+    )
+    assert validate(code).params == (
+        {"name": "order", "label": None, "type": "select", "default": 2, "options": ["a", 2]},
+        {
+            "name": "span",
+            "label": "Span",
+            "type": "daterange",
+            "default": ["2013-01-01", "2013-02-01"],
+        },
+        {
+            "name": "n",
+            "label": None,
+            "type": "number",
+            "default": 10,
+            "min": -1.5,
+            "max": 16,
+            "step": None,
+        },
+    )

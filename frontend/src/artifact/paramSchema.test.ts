@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readParamSchema } from "./paramSchema";
-import type { ParamSchema } from "./paramSpec";
+import { VIEW_PARAM_TYPES, type ParamSchema } from "./paramSpec";
+import { POLICY } from "./policy";
 
 const component = `export default function A({ data, params }) {\n  return <p>{data.length}</p>;\n}`;
 const withParams = (body: string) => `export const params = {\n  ${body}\n};\n\n${component}`;
@@ -123,5 +124,11 @@ describe("readParamSchema refuses anything but literal, well-typed parameters", 
 
   it("reports a syntax error", () => {
     expect(readParamSchema("export const params = {")).toEqual({ ok: false, problems: [expect.stringMatching(/^Syntax error at line 1:/)] });
+  });
+});
+
+describe("view parameter types", () => {
+  it("are the ones the policy file lists", () => {
+    expect([...VIEW_PARAM_TYPES].sort()).toEqual(Object.keys(POLICY.viewParams.types).sort());
   });
 });

@@ -1,4 +1,4 @@
-import type { Node } from "@babel/types";
+import type { CallExpression, Node, OptionalCallExpression } from "@babel/types";
 import { isMemberObject, isOnlyTested, memberName, readName, staticString, unwrap, usage, variableName } from "./astNames";
 import { walk } from "./astWalk";
 import { checkDefaultExport, checkNamedExports } from "./exportRules";
@@ -120,6 +120,20 @@ function checkString(node: Node, parent: Node | undefined, report: Report): void
   if (!isModuleName && !isCheckedKey) report(node, "forbiddenString", `the string "${value}" is not allowed (it names a forbidden member)`);
 }
 
+/** Destructuring reads properties: `const { fetch: f } = window` is a member access. */
+function checkDestructured(key: Node, computed: boolean, report: Report): void {
+  const name = memberName(key, computed);
+  if (name !== null && FORBIDDEN_MEMBERS.includes(name)) report(key, "forbiddenMember", `member "${name}" is not allowed (forbidden member, destructured)`);
+}
+
+function checkNavigationCall(node: CallExpression | OptionalCallExpression, report: Report): void {
+  const callee = unwrap(node.callee);
+  if ((callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") && isNavigationTarget(callee.object)) {
+    const method = memberName(callee.property, callee.computed);
+    if (method !== null && NAVIGATION.methods.includes(method)) report(node, "navigation", `location.${method}() (navigation) is not allowed`);
+  }
+}
+
 function checkNode(node: Node, ancestors: readonly Node[], bindings: ModuleBindings, report: Report): void {
   const parent = ancestors[0];
   const variable = variableName(node, parent);
@@ -159,15 +173,8 @@ function checkNode(node: Node, ancestors: readonly Node[], bindings: ModuleBindi
       return;
     case "ObjectProperty":
     case "ObjectMethod":
-      if (parent?.type !== "ObjectPattern") {
-        checkObjectKey(node.key, node.computed, report);
-        return;
-      }
-      // Destructuring reads properties: `const { fetch: f } = window` is a member access.
-      {
-        const name = memberName(node.key, node.computed);
-        if (name !== null && FORBIDDEN_MEMBERS.includes(name)) report(node.key, "forbiddenMember", `member "${name}" is not allowed (forbidden member, destructured)`);
-      }
+      if (parent?.type === "ObjectPattern") checkDestructured(node.key, node.computed, report);
+      else checkObjectKey(node.key, node.computed, report);
       return;
     case "StringLiteral":
     case "TemplateLiteral":
@@ -189,15 +196,10 @@ function checkNode(node: Node, ancestors: readonly Node[], bindings: ModuleBindi
       if (node.operator === "delete") checkWrite(node, node.argument, report);
       return;
     case "CallExpression":
-    case "OptionalCallExpression": {
+    case "OptionalCallExpression":
       checkCreateElement(node, report);
-      const callee = unwrap(node.callee);
-      if ((callee.type === "MemberExpression" || callee.type === "OptionalMemberExpression") && isNavigationTarget(callee.object)) {
-        const method = memberName(callee.property, callee.computed);
-        if (method !== null && NAVIGATION.methods.includes(method)) report(node, "navigation", `location.${method}() (navigation) is not allowed`);
-      }
+      checkNavigationCall(node, report);
       return;
-    }
     case "JSXOpeningElement":
       checkElement(node, report);
       return;

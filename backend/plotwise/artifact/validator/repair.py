@@ -65,21 +65,26 @@ def _close_slashes(source: bytes) -> bytes:
 
 
 def parse_like_babel(source: bytes) -> Tree:
-    """Parse TSX, repairing the syntax above; the result may still hold real errors."""
-    tree = parse(source)
-    if not tree.root_node.has_error:
-        return tree
+    """Parse TSX, repairing the syntax above.
+
+    Returns:
+        The repaired code's tree when the repairs leave no error; otherwise the original tree,
+        whose errors are then reported where the code has them.
+
+    """
+    original = parse(source)
+    if not original.root_node.has_error:
+        return original
+    tree = original
     closed = _close_slashes(source)
     if closed != source:
-        retry = parse(closed)
-        if not retry.root_node.has_error or _text_repair(retry, closed) is not None:
-            source, tree = closed, retry
+        source, tree = closed, parse(closed)
     for _ in range(MAX_REPAIRS):
         if not tree.root_node.has_error:
-            break
+            return tree
         offset = _text_repair(tree, source)
         if offset is None:
             break
         source = source[:offset] + b" " + source[offset + 1 :]
         tree = parse(source)
-    return tree
+    return tree if not tree.root_node.has_error else original

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from plotwise.artifact.validator import jsx
-from plotwise.artifact.validator.imports import Binding, check_binding_use, check_import
+from plotwise.artifact.validator.imports import (
+    Binding,
+    check_binding_use,
+    check_import,
+    source_name,
+)
 from plotwise.artifact.validator.names import (
     MEMBER_TYPES,
     is_cast_member,
@@ -124,8 +129,6 @@ class Rules:
     def _pattern_key(self, node: Node, ancestors: list[Node]) -> None:
         """Destructuring reads properties: ``const { fetch: f } = window`` is a member access."""
         key = child(node, "key") if node.type == "pair_pattern" else node
-        if node.type == "object_assignment_pattern":
-            key = child(node, "left")
         if key is None or key.type not in (
             "property_identifier",
             "string",
@@ -214,19 +217,10 @@ def _import_statement(rules: Rules, node: Node, ancestors: list[Node]) -> None:
 
 
 def _export_statement(rules: Rules, node: Node, ancestors: list[Node]) -> None:
-    from plotwise.artifact.validator.imports import source_name
-
     if child(node, "source") is not None and source_name(node) not in rules.policy.modules:
         rules.report(node, "importModule", f'import from "{source_name(node)}" is not allowed')
     if any(not c.is_named and c.type == "=" for c in node.children):
         rules.report(node, "requireImport", "export = is not allowed; use export default")
-
-
-def _simple(rule: str, message: str):  # noqa: ANN202 - a handler factory
-    def handler(rules: Rules, node: Node, ancestors: list[Node]) -> None:
-        rules.report(node, rule, message)
-
-    return handler
 
 
 def _this(rules: Rules, node: Node, ancestors: list[Node]) -> None:
@@ -262,7 +256,6 @@ _HANDLERS = {
     "subscript_expression": Rules._member,
     "pair_pattern": Rules._pattern_key,
     "shorthand_property_identifier_pattern": Rules._pattern_key,
-    "object_assignment_pattern": Rules._pattern_key,
     "pair": Rules._object_key,
     "method_definition": Rules._object_key,
     "shorthand_property_identifier": Rules._object_key,
@@ -279,4 +272,4 @@ _HANDLERS = {
     "jsx_self_closing_element": _jsx_element,
     "jsx_attribute": _jsx_attribute,
 }
-_ = _simple
+"""The rules that look at each node type (besides the variable checks every name gets)."""
