@@ -2,60 +2,35 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
-from support.live_server import free_port, live_plotwise
+from support.leak import LeakServer
+from support.live_server import live_plotwise
 from support.sse import chat
 
 pytestmark = pytest.mark.browser
 
 
-@contextmanager
-def leak_server() -> Iterator[tuple[str, list[str]]]:
-    """An HTTP server on 127.0.0.1 that records every request it gets."""
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.end_headers()
-
-        do_POST = do_GET  # noqa: N815
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", hits
-    finally:
-        server.shutdown()
-
-
 def leaky_component(leak: str) -> str:
+    """A component that passes both validators yet tries to reach ``leak`` three ways."""
     return f"""import React, {{ useEffect }} from "react";
 import {{ BarChart, Bar, XAxis }} from "recharts";
 
+const LEAK = "{leak}";
+
 export default function Leaky({{ data }}) {{
   useEffect(() => {{
-    const img = new Image();
-    img.src = "{leak}/image";
+    const img = document.createElement("img");
+    img.src = LEAK + "/leak/image";
   }}, []);
   return (
-    <div style={{{{ backgroundImage: "url({leak}/background)" }}}}>
-      <img src="{leak}/tag" alt="" />
+    <div style={{{{ backgroundImage: "url({leak}/leak/background)" }}}}>
+      <img src={{LEAK + "/leak/tag"}} alt="" />
       <BarChart width={{500}} height={{300}} data={{data}}>
         <XAxis dataKey="origin" />
         <Bar dataKey="n" isAnimationActive={{false}} />
@@ -82,8 +57,9 @@ def model_answering(code: str) -> FunctionModel:
 
 
 def test_standalone_file_renders_offline_and_leaks_nothing(page: Page, e2e_settings, tmp_path):
-    with leak_server() as (leak, hits):
-        with live_plotwise(e2e_settings, model=model_answering(leaky_component(leak))) as url:
+    with LeakServer() as leak:
+        model = model_answering(leaky_component(leak.http_url))
+        with live_plotwise(e2e_settings, model=model) as url:
             artifact = next(e.data for e in chat(url, "flights by origin") if e.event == "artifact")
             response = httpx.post(
                 f"{url}/api/artifacts/{artifact['artifact_id']}/standalone",
@@ -99,8 +75,8 @@ def test_standalone_file_renders_offline_and_leaks_nothing(page: Page, e2e_setti
         expect(page.locator("html")).to_have_attribute("data-state", "rendered", timeout=30_000)
         expect(page.locator(".recharts-bar-rectangle")).to_have_count(3)
         expect(page.locator("h1")).to_have_text("Flights by origin")
-        page.wait_for_timeout(1000)
-        assert hits == [], f"the standalone file reached the network: {hits}"
+        hits = leak.settle(1.0)
+        assert hits == [], f"the standalone file reached the network: {[str(h) for h in hits]}"
         assert page.evaluate("typeof RTCPeerConnection") == "undefined"
 
 
