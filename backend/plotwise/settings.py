@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     duckdb_memory_limit: str = "4GB"
     """DuckDB's memory limit, in DuckDB's own notation (``4GB``, ``512MB``)."""
 
+    duckdb_temp_limit: str = "2GB"
+    """Most disk DuckDB may spill to (its ``max_temp_directory_size``), in DuckDB's notation.
+    Spill files go to ``<data_dir>/duckdb_tmp``; a query that needs more fails with an error."""
+
     cache_ttl_s: float = Field(default=300.0, ge=0, le=86_400)
     """How long a small query result stays in the cache, in seconds (0 turns caching off)."""
 

@@ -31,6 +31,10 @@ GOOD = [
     "SELECT date_trunc('month', time_hour) AS m, avg(temp) FROM weather GROUP BY ALL ORDER BY m",
     "SELECT * FROM flights WHERE carrier GLOB 'A*'",
     "SELECT 'read_csv(''/etc/passwd'')' AS harmless_text",
+    "SELECT $$ ; DROP VIEW flights; $$ AS harmless_text",
+    "WITH a AS (SELECT 1 AS x) SELECT * FROM (SELECT * FROM a) AS s, (SELECT x FROM a) AS t",
+    "WITH a AS (SELECT 1 AS x) SELECT * FROM a UNION ALL SELECT * FROM a",
+    "SELECT * FROM memory.main.flights",
 ]
 
 BAD = [
@@ -71,6 +75,12 @@ BAD = [
     ("DESCRIBE flights", "select_only"),
     ("SELECT * INTO copy_of_flights FROM flights", "select_only"),
     ("/* harmless? */ DROP VIEW flights", "select_only"),
+    # statements sqlglot cannot parse are still named as statements, not parse errors
+    ("EXPORT DATABASE '/tmp/x'", "select_only"),
+    ("IMPORT DATABASE '/tmp/x'", "select_only"),
+    ("SUMMARIZE flights", "select_only"),
+    ("SHOW ALL TABLES", "select_only"),
+    ("RESET allowed_paths", "select_only"),
     # writable CTEs
     ("WITH x AS (DELETE FROM flights RETURNING *) SELECT * FROM x", "writable_cte"),
     ("WITH x AS (INSERT INTO airlines VALUES ('ZZ', 'Z') RETURNING *) SELECT 1", "writable_cte"),
@@ -96,6 +106,11 @@ BAD = [
     ("SELECT \"read_csv\"('/etc/passwd')", "denied_function"),
     ("SELECT main.getenv('HOME')", "denied_function"),
     ("SELECT * FROM sqlite_scan('/tmp/x.db', 't')", "denied_function"),
+    ("SELECT write_log('x')", "denied_function"),
+    ("SELECT * FROM sqlite_attach('/tmp/x.db')", "denied_function"),
+    ("SELECT * FROM iceberg_metadata('/tmp/x')", "denied_function"),
+    ("SELECT http_get('https://example.com')", "denied_function"),
+    ("SELECT '/etc/passwd'.read_text()", "denied_function"),
     # table references
     ("SELECT * FROM '/etc/passwd'", "file_reference"),
     ("SELECT * FROM 'data.csv'", "file_reference"),
@@ -105,6 +120,12 @@ BAD = [
     ("SELECT * FROM information_schema.tables", "unknown_table"),
     ("SELECT * FROM duckdb_tables", "unknown_table"),
     ("SELECT * FROM other_db.main.flights", "unknown_table"),
+    # a CTE name covers only its own query, not a file path read elsewhere
+    (
+        'SELECT * FROM (WITH "/etc/passwd" AS (SELECT 1) SELECT 1) AS a, "/etc/passwd"',
+        "file_reference",
+    ),
+    ("SELECT * FROM (WITH foo AS (SELECT 1) SELECT * FROM foo) AS a, foo", "unknown_table"),
     ("SELECT * FROM test_all_types()", "table_function"),
     ("SELECT * FROM repeat_row(1, num_rows := 5)", "table_function"),
 ]

@@ -52,7 +52,7 @@ class Catalog:
 
         Args:
             settings: Uses ``datasets``, ``data_dir``, ``tpch_scale_factor``,
-                ``duckdb_threads`` and ``duckdb_memory_limit``.
+                ``duckdb_threads``, ``duckdb_memory_limit`` and ``duckdb_temp_limit``.
 
         Returns:
             An open catalog; close it with `close` (or use it as a context manager).
@@ -174,11 +174,25 @@ def _lock_down(
     data_dir: Path,
     files: dict[str, Path],
 ) -> None:
-    """Restrict the engine to its own Parquet files, then lock the configuration."""
+    """Restrict the engine to reading its own Parquet files, then lock the configuration.
+
+    File access: ``allowed_paths`` lists exactly the tables' Parquet files. This is stricter
+    than ``allowed_directories = [data_dir]``, which would also let SQL read the app's own
+    SQLite file (``plotwise.db``), cached results and any other file under the data directory,
+    list it with ``glob()``, and write new files there with ``COPY TO``. DuckDB itself would
+    still let ``COPY ... TO`` overwrite an allowed file; the guard and the engine's statement
+    check (`engine_statement`) both refuse every COPY before it gets here.
+
+    Spilling: DuckDB's temporary files go to ``<data_dir>/duckdb_tmp`` and may total at most
+    ``settings.duckdb_temp_limit``; a query that needs more fails instead of filling the disk.
+
+    Raises:
+        duckdb.Error: A setting was refused (e.g. a malformed memory or disk size).
+        OSError: The spill directory could not be created.
+
+    """
     temp_dir = data_dir / TEMP_SUBDIR
     temp_dir.mkdir(parents=True, exist_ok=True)
-    # Only the Parquet files themselves, not data_dir: allowed_directories would also let SQL
-    # write new files there and list it with glob(); allowed_paths admits just these files.
     allowed = ", ".join(_literal(path) for path in files.values())
     # GLOBAL matters: a plain SET of python_enable_replacements (and others) only reaches this
     # connection, not the cursors made from it. The progress-bar options cannot be global;
@@ -186,16 +200,23 @@ def _lock_down(
     statements = [
         # temp_directory and allowed_paths must be set while external access is still on.
         f"SET GLOBAL temp_directory = {_literal(temp_dir)}",
+        f"SET GLOBAL max_temp_directory_size = {_literal_text(settings.duckdb_temp_limit)}",
         f"SET GLOBAL allowed_paths = [{allowed}]",
         "SET GLOBAL enable_external_access = false",
+        # No extension may be installed or loaded, neither on demand nor from the community
+        # repository: extensions add file systems, network access and table functions.
         "SET GLOBAL autoload_known_extensions = false",
         "SET GLOBAL autoinstall_known_extensions = false",
+        "SET GLOBAL allow_community_extensions = false",
+        # Secrets could only be kept on disk outside the data directory: refuse persistence.
+        "SET GLOBAL allow_persistent_secrets = false",
         "SET GLOBAL python_enable_replacements = false",
         "SET enable_progress_bar_print = false",
         # A fixed time zone makes TIMESTAMPTZ results independent of the host.
         "SET GLOBAL TimeZone = 'UTC'",
         f"SET GLOBAL threads = {int(settings.duckdb_threads)}",
         f"SET GLOBAL memory_limit = {_literal_text(settings.duckdb_memory_limit)}",
+        # Last: from here on no SET, RESET or PRAGMA can change any of the above.
         "SET GLOBAL lock_configuration = true",
     ]
     for statement in statements:

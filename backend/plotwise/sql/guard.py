@@ -1,10 +1,12 @@
 """The SQL guard: admit exactly one read-only query over known tables, refuse everything else.
 
-This is the first of three layers (guard, the engine's own statement check in
-`plotwise.sql.runner`, the locked-down catalog). It parses with sqlglot and checks, in order:
-size, parse, statement count, writable CTEs, statement kinds anywhere in the tree, denied
-functions, then every table reference. Each refusal is a `SQLRefusedError` whose ``rule`` is
-one of `RULES` and whose message names the offending part, so a model can repair its SQL.
+This is the first of three layers (this guard, DuckDB's own statement check
+`engine_statement`, the locked-down catalog); every path that executes or stores SQL (the
+agent's tool, refresh, templates and their import, ``plotwise sql``) calls `validate_select`.
+It parses with sqlglot and checks, in order: size, parse, statement count, writable CTEs,
+statement kinds anywhere in the tree, denied functions, then every table reference. Each
+refusal is a `SQLRefusedError` whose ``rule`` is one of `RULES` and whose message names the
+offending part, so a model can repair its SQL.
 """
 
 from __future__ import annotations
@@ -43,26 +45,86 @@ ALLOWED_TABLE_FUNCTIONS: Final = frozenset({"range", "generate_series", "unnest"
 
 DENIED_FUNCTIONS: Final = frozenset(
     {
-        "current_setting",
+        # files and the environment
         "getenv",
         "glob",
-        "query",
-        "query_table",
         "sniff_csv",
-        "which_secret",
         "load_aws_credentials",
-        "json_execute_serialized_sql",
+        # engine state: settings, secrets, the log
+        "current_setting",
+        "which_secret",
+        "write_log",
         "checkpoint",
         "force_checkpoint",
+        # SQL that runs other SQL, out of the guard's sight
+        "query",
+        "query_table",
+        "json_execute_serialized_sql",
+        # other databases (their extensions cannot load, but refuse them by name too)
+        "postgres_query",
+        "postgres_execute",
+        "mysql_query",
+        "mysql_execute",
     }
 )
 """Functions refused wherever they appear (file, environment or engine-state access)."""
 
-DENIED_PREFIXES: Final = ("read_", "parquet_", "duckdb_", "pragma_")
-"""Function name prefixes refused wherever they appear: file readers and engine introspection."""
+DENIED_PREFIXES: Final = (
+    "read_",
+    "parquet_",
+    "duckdb_",
+    "pragma_",
+    "iceberg_",
+    "ducklake_",
+    "http_",
+)
+"""Function name prefixes refused wherever they appear: file readers, engine introspection,
+lakehouse metadata and HTTP clients."""
 
-DENIED_SUFFIXES: Final = ("_scan",)
-"""Function name suffixes refused wherever they appear: scanners of files and other databases."""
+DENIED_SUFFIXES: Final = ("_scan", "_attach")
+"""Function name suffixes refused wherever they appear: scanners and attachers of files and
+other databases."""
+
+STATEMENT_KEYWORDS: Final = frozenset(
+    {
+        "ALTER",
+        "ANALYZE",
+        "ATTACH",
+        "BEGIN",
+        "CALL",
+        "CHECKPOINT",
+        "COMMENT",
+        "COMMIT",
+        "COPY",
+        "CREATE",
+        "DEALLOCATE",
+        "DELETE",
+        "DESCRIBE",
+        "DETACH",
+        "DROP",
+        "EXECUTE",
+        "EXPORT",
+        "FORCE",
+        "IMPORT",
+        "INSERT",
+        "INSTALL",
+        "LOAD",
+        "MERGE",
+        "PRAGMA",
+        "PREPARE",
+        "RESET",
+        "ROLLBACK",
+        "SET",
+        "SHOW",
+        "SUMMARIZE",
+        "TRUNCATE",
+        "UPDATE",
+        "USE",
+        "VACUUM",
+    }
+)
+"""First keywords of statements that are not queries: SQL starting with one is refused as
+``select_only`` even when sqlglot cannot parse it (``EXPORT DATABASE``, ``IMPORT DATABASE``)."""
 
 _FORBIDDEN_NODES: Final = (
     exp.DML,  # INSERT, UPDATE, DELETE, MERGE, COPY
@@ -127,6 +189,12 @@ def validate_select(
     try:
         parsed = [tree for tree in sqlglot.parse(sql, read=dialect) if tree is not None]
     except (SqlglotError, RecursionError) as error:
+        keyword = _first_keyword(sql, dialect)
+        if keyword in STATEMENT_KEYWORDS:
+            # A statement sqlglot does not know is still not a query: name the real reason.
+            raise SQLRefusedError(
+                "select_only", f"only read-only SELECT queries are allowed, not {keyword}"
+            ) from error
         # sqlglot underlines the bad token with terminal escape codes: drop them.
         detail = _ANSI_ESCAPE.sub("", str(error))
         raise SQLRefusedError("parse_error", f"could not parse the SQL: {detail}") from error
@@ -199,9 +267,12 @@ def _check_functions(tree: exp.Expression, sql: str, dialect: str) -> None:
 
 
 def _check_tables(tree: exp.Expression, tables: Collection[str]) -> None:
-    """Refuse every table reference that is not a known table, a CTE or an allowed function."""
+    """Refuse every table reference that is not a known table, a CTE or an allowed function.
+
+    A CTE name only counts where it is in scope (its own query and that query's subqueries):
+    a name defined inside a subquery does not cover a file path read elsewhere.
+    """
     known = {name.lower() for name in tables}
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     listing = ", ".join(sorted(known)) or "(none)"
     for table in tree.find_all(exp.Table):
         if isinstance(table.this, exp.Func):
@@ -217,7 +288,9 @@ def _check_tables(tree: exp.Expression, tables: Collection[str]) -> None:
         qualified = (
             table.db.lower() in _DEFAULT_SCHEMAS and table.catalog.lower() in _DEFAULT_CATALOGS
         )
-        if qualified and (name.lower() in known or (not table.db and name.lower() in ctes)):
+        if qualified and (
+            name.lower() in known or (not table.db and name.lower() in _ctes_in_scope(table))
+        ):
             continue
         if _PATH_CHARACTERS & set(name):
             raise SQLRefusedError(
@@ -226,6 +299,26 @@ def _check_tables(tree: exp.Expression, tables: Collection[str]) -> None:
             )
         shown = ".".join(part for part in (table.catalog, table.db, name) if part)
         raise SQLRefusedError("unknown_table", f'unknown table "{shown}"; known tables: {listing}')
+
+
+def _ctes_in_scope(node: exp.Expression) -> set[str]:
+    """Return the lower-case CTE names visible at ``node``: those of every enclosing WITH."""
+    names: set[str] = set()
+    for ancestor in _ancestors(node):
+        with_ = ancestor.args.get("with_")
+        if isinstance(with_, exp.With):
+            names.update(cte.alias_or_name.lower() for cte in with_.expressions)
+    return names
+
+
+def _ancestors(node: exp.Expression) -> list[exp.Expression]:
+    """Return the nodes enclosing ``node``, innermost first."""
+    found = []
+    parent = node.parent
+    while parent is not None:
+        found.append(parent)
+        parent = parent.parent
+    return found
 
 
 def _function_names(node: exp.Func) -> list[str]:
