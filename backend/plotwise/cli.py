@@ -1,4 +1,4 @@
-"""The ``plotwise`` command: ``serve``, ``ask`` and ``eval``."""
+"""The ``plotwise`` command: ``serve``, ``ask``, ``sql``, ``eval`` and friends."""
 
 from __future__ import annotations
 
@@ -47,6 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--format", choices=["text", "json"], default="text")
     ask.set_defaults(handler=_ask)
+
+    sql = sub.add_parser(
+        "sql", help="run one read-only query through the SQL guard and the locked-down engine"
+    )
+    sql.add_argument("query", metavar="QUERY")
+    sql.add_argument("--format", choices=["text", "json"], default="text")
+    sql.add_argument(
+        "--dataset", metavar="NAME", help="load only this dataset (default: PLOTWISE_DATASETS)"
+    )
+    sql.set_defaults(handler=_sql)
 
     ev = sub.add_parser("eval", help="run a JSONL question set and report execution accuracy")
     ev.add_argument("files", type=Path, nargs="+", metavar="FILE")
@@ -111,6 +121,65 @@ def _ask(args: argparse.Namespace) -> int:
     return 1 if outcome.error else 0
 
 
+def _sql(args: argparse.Namespace) -> int:
+    """Run one query through `SQLService.execute`, the path the agent and the API use.
+
+    Prints the rows (a table, or JSON ``{columns, rows, row_count, truncated}``) and returns
+    0, or prints the error (JSON ``{error: {code, message[, rule]}}``) and returns 2 for a
+    refused query or bad input, 1 for a query that failed or ran out of time.
+    """
+    from plotwise.services import Services
+
+    settings = Settings(datasets=[args.dataset]) if args.dataset else Settings()
+    try:
+        services = Services.open(settings)
+        try:
+            result = asyncio.run(services.sql.execute(args.query))
+        finally:
+            services.close()
+    except PlotwiseError as error:
+        return _print_sql_error(error, args.format)
+    names = [column.name for column in result.columns]
+    if args.format == "json":
+        body = {
+            "columns": names,
+            "rows": result.rows,
+            "row_count": result.row_count,
+            "truncated": result.truncated,
+        }
+        print(json.dumps(body, default=str))
+    else:
+        _print_table(names, result.rows)
+        more = " (truncated at the row cap)" if result.truncated else ""
+        print(f"\n{result.row_count:,} rows{more}")
+    return 0
+
+
+def _print_sql_error(error: PlotwiseError, output_format: str) -> int:
+    """Print a failed query's error (stdout as JSON, or stderr as text); return the exit code."""
+    from plotwise.errors import BadRequestError, DatasetError, NotFoundError, SQLRefusedError
+
+    if output_format == "json":
+        body: dict[str, str] = {"code": error.code, "message": error.message}
+        if isinstance(error, SQLRefusedError):
+            body["rule"] = error.rule
+        print(json.dumps({"error": body}))
+    else:
+        print(f"plotwise: {error.code}: {error.message}", file=sys.stderr)
+    # The caller's input was wrong (refused SQL, unknown dataset): 2; the query failed: 1.
+    bad_input = (SQLRefusedError, BadRequestError, DatasetError, NotFoundError)
+    return 2 if isinstance(error, bad_input) else 1
+
+
+def _print_table(names: list[str], rows: list[list[object]]) -> None:
+    """Print rows as left-aligned columns under their names; NULL prints as nothing."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(names)]
+    print("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
 def _print_text(outcome) -> None:  # noqa: ANN001 - TurnOutcome, imported lazily
     print(outcome.answer.strip())
     if outcome.error:
@@ -120,12 +189,7 @@ def _print_text(outcome) -> None:  # noqa: ANN001 - TurnOutcome, imported lazily
         if outcome.params:
             bound = ", ".join(f"${k} = {v!r}" for k, v in outcome.params.items())
             print(f"Parameters: {bound}\n")
-        names = [c.name for c in outcome.columns]
-        cells = [[("" if v is None else str(v)) for v in row] for row in outcome.rows]
-        widths = [max([len(n), *(len(r[i]) for r in cells)]) for i, n in enumerate(names)]
-        print("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)))
-        for row in cells:
-            print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+        _print_table([c.name for c in outcome.columns], outcome.rows)
         more = " (truncated at the row cap)" if outcome.truncated else ""
         print(f"\n{outcome.row_count:,} rows{more}")
 
