@@ -214,13 +214,15 @@ def test_refusals_reach_the_api_with_their_rule(settings: Settings, local_server
 
 def test_no_side_effects(env, before):
     """Runs after the corpus (file order): nothing was written, the catalog is unchanged."""
-    assert len(TIMINGS) >= 60, "run the whole module: the corpus has not run"
+    if not TIMINGS:
+        pytest.skip("no attack of the corpus ran in this session")
     after = _state(env)
     assert after == before
     for folder in (Path("/tmp"), Path.cwd(), PROJECT_ROOT, env.scratch):
         assert not list(folder.glob(f"*{env.token}*")), folder
-    slowest = max(TIMINGS, key=TIMINGS.__getitem__)
-    print(f"\n{len(TIMINGS)} attacks; slowest {slowest}: {TIMINGS[slowest]:.2f} s")
+    slowest = sorted(TIMINGS, key=TIMINGS.__getitem__)[-3:]
+    shown = ", ".join(f"{name} {TIMINGS[name]:.2f} s" for name in reversed(slowest))
+    print(f"\n{len(TIMINGS)} attacks; slowest: {shown}")
 
 
 def _state(env: AttackEnv) -> dict:
