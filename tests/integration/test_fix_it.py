@@ -1,4 +1,4 @@
-""""Fix it": a component that failed in the browser goes back to the model as a new turn."""
+""" "Fix it": a component that failed in the browser goes back to the model as a new turn."""
 
 from __future__ import annotations
 

@@ -114,7 +114,10 @@ def test_explicit_public_origins_are_used(app_settings):
         ({"sandbox_origin": "javascript:alert(1)"}, "is not an origin"),
         ({"app_origin": "example.com"}, "is not an origin"),
         (
-            {"sandbox_origin": "https://same.example.com", "app_origin": "https://same.example.com"},
+            {
+                "sandbox_origin": "https://same.example.com",
+                "app_origin": "https://same.example.com",
+            },
             "must differ from app_origin",
         ),
         ({"render_timeout_s": 0}, "render_timeout_s"),
