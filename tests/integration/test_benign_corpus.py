@@ -17,7 +17,6 @@ import yaml
 
 from plotwise.data.catalog import Catalog
 from plotwise.data.tpch import parquet_paths
-from plotwise.errors import SQLRefusedError
 from plotwise.settings import Settings
 from plotwise.sql.guard import validate_select
 from plotwise.sql.service import SQLService
@@ -29,30 +28,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sql"
 BENIGN = yaml.safe_load((FIXTURES / "benign_nycflights13.yaml").read_text(encoding="utf-8"))
 TPCH_QUERIES = [f"q{number:02d}" for number in range(1, 23)]
 
-KNOWN_FALSE_REFUSALS = {
-    "pivot_statement_origin_by_carrier": "parse_error",
-    "pivot_in_list_months": "select_only",
-    "unpivot_weather_measures": "select_only",
-    "pivot_weather_sum_precip": "parse_error",
-}
-"""Benign queries the guard refuses today, with the rule that fires. DuckDB runs each of them
-as a SELECT statement (its PIVOT/UNPIVOT statements); sqlglot either cannot parse the trailing
-GROUP BY/ORDER BY of the statement form or returns a Pivot node, not a Query, at the top. Strict
-xfail: once the guard admits one, its entry must go."""
-
-
-def _benign_params() -> list[object]:
-    params = []
-    for query in BENIGN:
-        marks = []
-        if rule := KNOWN_FALSE_REFUSALS.get(query["name"]):
-            marks.append(
-                pytest.mark.xfail(
-                    raises=SQLRefusedError, strict=True, reason=f"false refusal: {rule}"
-                )
-            )
-        params.append(pytest.param(query["sql"], id=query["name"], marks=marks))
-    return params
+BENIGN_PARAMS = [pytest.param(query["sql"], id=query["name"]) for query in BENIGN]
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +53,9 @@ def test_corpus_is_large_and_well_formed() -> None:
     assert len(names) >= 150
     assert len(set(names)) == len(names), "query names must be unique (they are test ids)"
     assert all(query.get("description") and query.get("sql") for query in BENIGN)
-    assert set(KNOWN_FALSE_REFUSALS) <= set(names)
 
 
-@pytest.mark.parametrize("sql", _benign_params())
+@pytest.mark.parametrize("sql", BENIGN_PARAMS)
 async def test_benign_query_runs(sql_service: SQLService, sql: str) -> None:
     # refresh=True: a cache hit would answer without passing the guard again.
     result = await sql_service.execute(sql, refresh=True)

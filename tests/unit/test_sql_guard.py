@@ -35,12 +35,20 @@ GOOD = [
     "WITH a AS (SELECT 1 AS x) SELECT * FROM (SELECT * FROM a) AS s, (SELECT x FROM a) AS t",
     "WITH a AS (SELECT 1 AS x) SELECT * FROM a UNION ALL SELECT * FROM a",
     "SELECT * FROM memory.main.flights",
+    # DuckDB's PIVOT/UNPIVOT statements, with their own trailing ORDER BY and LIMIT.
+    "PIVOT flights ON origin USING count(*) GROUP BY carrier ORDER BY carrier LIMIT 3",
+    "UNPIVOT (SELECT origin, temp, dewp FROM weather) ON temp, dewp INTO NAME m VALUE v",
 ]
 
 BAD = [
     # query parameters must be named and declared (none are declared here)
     ("SELECT * FROM flights WHERE origin = $origin", "parameters"),
     ("SELECT * FROM flights WHERE origin = ?", "parameters"),
+    # the PIVOT statement form is checked like the query it stands for
+    ("PIVOT read_csv('/etc/passwd') ON a USING count(*)", "denied_function"),
+    ("PIVOT '/etc/passwd' ON a USING count(*) ORDER BY 1", "file_reference"),
+    ("PIVOT secrets ON a USING count(*) LIMIT 1", "unknown_table"),
+    ("UNPIVOT (SELECT * FROM flights) ON dep_delay INTO NAME k VALUE v; DROP t", "parse_error"),
     # parsing and statement count
     ("", "parse_error"),
     (";", "parse_error"),

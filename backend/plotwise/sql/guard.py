@@ -186,8 +186,9 @@ def validate_select(
     """
     if len(sql) > MAX_SQL_CHARS:
         raise SQLRefusedError("too_long", f"the SQL is {len(sql)} characters, over {MAX_SQL_CHARS}")
+    checked = _as_select(sql, dialect)
     try:
-        parsed = [tree for tree in sqlglot.parse(sql, read=dialect) if tree is not None]
+        parsed = [tree for tree in sqlglot.parse(checked, read=dialect) if tree is not None]
     except (SqlglotError, RecursionError) as error:
         keyword = _first_keyword(sql, dialect)
         if keyword in STATEMENT_KEYWORDS:
@@ -205,7 +206,7 @@ def validate_select(
             "single_statement", f"send exactly one statement, not {len(parsed)} (split at ';')"
         )
     tree = parsed[0]
-    _check_statement_kinds(tree, sql, dialect)
+    _check_statement_kinds(tree, checked, dialect)
     _check_functions(tree, sql, dialect)
     _check_tables(tree, tables)
     _check_parameters(tree, params)
@@ -340,6 +341,35 @@ def _is_denied(name: str) -> bool:
 def _kind(node: exp.Expression) -> str:
     """Name a statement node for a message, e.g. ``DELETE``."""
     return node.key.upper()
+
+
+def _as_select(sql: str, dialect: str) -> str:
+    """Return DuckDB's PIVOT/UNPIVOT statement form as the equivalent query, for checking.
+
+    ``PIVOT t ON c USING f(x) GROUP BY g ORDER BY g`` is a read-only query in DuckDB, but
+    sqlglot parses neither its trailing ORDER BY/LIMIT nor the statement as a query. Checked as
+    ``SELECT * FROM (PIVOT t ON c USING f(x) GROUP BY g) ORDER BY g``: the same tokens, so the
+    same tables and functions; DuckDB's own statement check still sees the original. Any other
+    SQL is returned unchanged.
+    """
+    try:
+        tokens = Dialect.get_or_raise(dialect).tokenize(sql)
+    except SqlglotError:
+        return sql
+    if not tokens or tokens[0].text.upper() not in ("PIVOT", "UNPIVOT"):
+        return sql
+    depth = 0
+    split = len(sql)
+    for token in tokens:
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and token.token_type in (TokenType.ORDER_BY, TokenType.LIMIT):
+            split = token.start
+            break
+    # Newlines keep a trailing line comment from swallowing the closing parenthesis.
+    return f"SELECT * FROM (\n{sql[:split]}\n) {sql[split:]}"
 
 
 def _first_keyword(sql: str, dialect: str) -> str:
