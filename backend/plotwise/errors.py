@@ -93,6 +93,16 @@ class SQLExecutionError(PlotwiseError):
     status_code = 400
 
 
+class QueryMemoryError(SQLExecutionError):
+    """A query needed more memory than its worker may use (DuckDB's limit or the process's).
+
+    A subclass of `SQLExecutionError`: like a failing statement, the query itself asks too much,
+    and the model may repair it (aggregate more, fewer columns). Retrying it unchanged fails again.
+    """
+
+    code = "query_memory"
+
+
 class QueryTimeoutError(PlotwiseError):
     """A query ran past its time limit and was interrupted."""
 

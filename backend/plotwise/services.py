@@ -82,6 +82,8 @@ class Services:
             raise
         agent = build_agent(retries=settings.agent_retries)
         sql = SQLService.create(catalog, settings)
+        # Start the query workers with the app, not on its first question.
+        _ = catalog.workers
         try:
             store = Database.open(settings.resolved_database_url())
         except Exception:

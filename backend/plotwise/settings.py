@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -12,6 +13,37 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The repository root (``backend/plotwise`` is two levels below it)."""
+
+WORKER_BASELINE_MB = 1024
+"""Address space a query worker needs besides DuckDB's ``memory_limit``, in MiB: measured at
+about 570 MiB (Python, DuckDB, pyarrow, 2 DuckDB threads, after a few queries), plus headroom."""
+
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "tb": 1000**4,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tib": 1024**4,
+}
+
+
+def size_in_bytes(text: str) -> int:
+    """Read a size in DuckDB's notation (``4GB`` = 4e9 bytes, ``512MiB``, ``1.5 GB``).
+
+    Raises:
+        ValueError: Not a number followed by one of B, KB, MB, GB, TB, KiB, MiB, GiB, TiB.
+
+    """
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    unit = match and match.group(2).lower()
+    if match is None or unit not in _SIZE_UNITS:
+        raise ValueError(f"{text!r} is not a size like 4GB or 512MiB")
+    return int(float(match.group(1)) * _SIZE_UNITS[unit])
 
 
 class Settings(BaseSettings):
@@ -105,7 +137,19 @@ class Settings(BaseSettings):
     """Worker threads DuckDB may use."""
 
     duckdb_memory_limit: str = "4GB"
-    """DuckDB's memory limit, in DuckDB's own notation (``4GB``, ``512MB``)."""
+    """DuckDB's memory limit per engine, in DuckDB's own notation (``4GB``, ``512MB``). Each query
+    worker has its own engine, so it must stay below ``sql_worker_memory_mb`` minus the worker's
+    baseline (`WORKER_BASELINE_MB`, 1024 MiB); the settings refuse a combination that does not."""
+
+    sql_workers: int = Field(default=2, ge=1, le=64)
+    """Worker processes that run queries, each with its own DuckDB; queries beyond this many
+    wait for a free worker (the wait counts against ``query_timeout_s``)."""
+
+    sql_worker_memory_mb: int = Field(default=6144, ge=512, le=1_048_576)
+    """Address-space limit (``RLIMIT_AS``) of each query worker, in MiB. A query that outgrows
+    it fails with ``query_memory`` (and a worker that dies of it is replaced) while the server
+    and the other workers carry on. The default leaves DuckDB's 4 GB ``memory_limit`` plus the
+    worker's baseline (about 570 MiB measured) room; with 2 workers at most 12 GiB in all."""
 
     duckdb_temp_limit: str = "2GB"
     """Most disk DuckDB may spill to (its ``max_temp_directory_size``), in DuckDB's notation.
@@ -146,6 +190,18 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
             raise ValueError(f"{value!r} is not an origin like https://sandbox.example.com")
         return origin
+
+    @model_validator(mode="after")
+    def _worker_has_room(self) -> Settings:
+        """DuckDB's own limit must trip before the worker's address-space limit does."""
+        duckdb_mb = size_in_bytes(self.duckdb_memory_limit) / 1024**2
+        if duckdb_mb + WORKER_BASELINE_MB > self.sql_worker_memory_mb:
+            raise ValueError(
+                f"duckdb_memory_limit ({self.duckdb_memory_limit}) must leave at least "
+                f"{WORKER_BASELINE_MB} MiB of sql_worker_memory_mb ({self.sql_worker_memory_mb}"
+                " MiB) for the worker itself"
+            )
+        return self
 
     @model_validator(mode="after")
     def _separate_origins(self) -> Settings:

@@ -1,14 +1,12 @@
 import asyncio
 import json
 import re
-import threading
 import time
 from datetime import timedelta
 
 import pytest
 
 from plotwise.errors import QueryTimeoutError, SQLExecutionError, SQLRefusedError
-from plotwise.sql import runner
 from plotwise.sql.runner import engine_statement, run_query
 
 pytestmark = pytest.mark.anyio
@@ -73,47 +71,38 @@ async def test_timeout_interrupts_the_query(catalog):
     assert after.rows == [[16]]
 
 
-async def test_cancellation_interrupts_the_query(catalog, monkeypatch):
-    finished = threading.Event()
-    real_fetch = runner._fetch
+async def wait_idle(catalog, within_s: float) -> bool:
+    """Whether every query worker is idle (or replaced) within ``within_s`` seconds."""
+    deadline = time.perf_counter() + within_s
+    while catalog.workers.busy():
+        if time.perf_counter() > deadline:
+            return False
+        await asyncio.sleep(0.005)
+    return True
 
-    def watched_fetch(*args):
-        try:
-            return real_fetch(*args)
-        finally:
-            finished.set()
 
-    monkeypatch.setattr(runner, "_fetch", watched_fetch)
+async def test_cancellation_interrupts_the_query(catalog):
     task = asyncio.create_task(run_query(catalog, ENDLESS, max_rows=10, timeout_s=60))
     await asyncio.sleep(0.3)
-    assert not finished.is_set()
+    assert catalog.workers.busy() == 1
     cancelled_at = time.perf_counter()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    # The worker thread itself stops soon: the query is interrupted, not left burning CPU.
-    assert await asyncio.to_thread(finished.wait, 2.0)
+    # The worker itself stops soon: the query is interrupted, not left burning CPU.
+    assert await wait_idle(catalog, 2.0)
     assert time.perf_counter() - cancelled_at < 2.0
 
 
-async def test_cancellation_before_the_worker_starts_still_stops_it(catalog, monkeypatch):
-    finished = threading.Event()
-    real_fetch = runner._fetch
-
-    def slow_start_fetch(*args):
-        time.sleep(0.2)  # the cancel lands before the engine starts the query
-        try:
-            return real_fetch(*args)
-        finally:
-            finished.set()
-
-    monkeypatch.setattr(runner, "_fetch", slow_start_fetch)
+async def test_cancellation_before_the_worker_starts_still_stops_it(catalog):
     task = asyncio.create_task(run_query(catalog, ENDLESS, max_rows=10, timeout_s=60))
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0)  # the cancel lands before the query reaches a worker
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert await asyncio.to_thread(finished.wait, 2.0)
+    assert await wait_idle(catalog, 2.0)
+    after = await run_query(catalog, "SELECT count(*) FROM airlines", max_rows=1, timeout_s=5)
+    assert after.rows == [[16]]
 
 
 async def test_engine_errors_carry_duckdbs_message(catalog):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -20,6 +21,9 @@ from plotwise.data.datasets import ensure_datasets
 from plotwise.errors import DatasetError, NotFoundError
 from plotwise.settings import Settings
 from plotwise.sql.result import ColumnSchema
+
+if TYPE_CHECKING:
+    from plotwise.sql.workers import WorkerPool
 
 TEMP_SUBDIR = "duckdb_tmp"
 """Folder under the data directory where DuckDB may spill to disk."""
@@ -29,7 +33,8 @@ class Catalog:
     """Owns one in-memory DuckDB database with a view per table; hands out cursors.
 
     Create it with `Catalog.open`. Cursors from `cursor` may be used from any thread (one
-    cursor per thread and query); `close` closes the database and all its cursors.
+    cursor per thread and query); `close` closes the database and all its cursors. Queries of
+    users do not run here but in `workers`, processes with the same views and lockdown.
     """
 
     def __init__(
@@ -37,8 +42,11 @@ class Catalog:
         connection: duckdb.DuckDBPyConnection,
         datasets: dict[str, dict[str, Path]],
         columns: dict[str, list[ColumnSchema]],
+        settings: Settings | None = None,
     ) -> None:
         """Wrap an already set-up connection; use `Catalog.open` instead of calling this."""
+        self._settings = settings or Settings()
+        self._pool: WorkerPool | None = None
         self._connection = connection
         self._datasets = {name: dict(files) for name, files in datasets.items()}
         self._files = {table: path for files in datasets.values() for table, path in files.items()}
@@ -65,12 +73,11 @@ class Catalog:
         data_dir = settings.resolved_data_dir()
         datasets = ensure_datasets(settings)
         files = {table: path for tables in datasets.values() for table, path in tables.items()}
-        connection = duckdb.connect(":memory:")
         try:
-            for table, path in files.items():
-                source = f"read_parquet({_literal(path)})"
-                connection.execute(f"CREATE VIEW {_identifier(table)} AS SELECT * FROM {source}")
-            _lock_down(connection, settings, data_dir, files)
+            connection = open_engine(settings, files, data_dir)
+        except (duckdb.Error, OSError) as error:
+            raise DatasetError(f"could not set up the DuckDB catalog: {error}") from error
+        try:
             columns = {
                 table: [
                     ColumnSchema(name=row[0], type=row[1])
@@ -81,7 +88,7 @@ class Catalog:
         except (duckdb.Error, OSError) as error:
             connection.close()
             raise DatasetError(f"could not set up the DuckDB catalog: {error}") from error
-        return cls(connection, datasets, columns)
+        return cls(connection, datasets, columns, settings)
 
     @property
     def tables(self) -> list[str]:
@@ -154,18 +161,75 @@ class Catalog:
                 raise DatasetError("the catalog is closed")
             return self._connection.cursor()
 
-    def close(self) -> None:
-        """Close the database; open cursors stop working. Calling it twice is harmless."""
+    @property
+    def workers(self) -> WorkerPool:
+        """The worker processes that run queries (`plotwise.sql.workers`), started on first use.
+
+        Raises:
+            DatasetError: The catalog was closed.
+
+        """
+        from plotwise.sql.workers import WorkerPool  # the pool imports this module
+
         with self._lock:
-            if not self._closed:
-                self._closed = True
-                self._connection.close()
+            if self._closed:
+                raise DatasetError("the catalog is closed")
+            if self._pool is None:
+                self._pool = WorkerPool(self._settings, self._files)
+            return self._pool
+
+    def close(self) -> None:
+        """Stop the workers and close the database; open cursors stop working.
+
+        Calling it twice is harmless.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            pool, self._pool = self._pool, None
+            self._connection.close()
+        if pool is not None:
+            pool.close()
 
     def __enter__(self) -> Catalog:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def open_engine(
+    settings: Settings, files: dict[str, Path], data_dir: Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open an in-memory DuckDB with a view per table, locked down by `_lock_down`.
+
+    The server's catalog and every query worker (`plotwise.sql.worker_main`) open their engine
+    here, so all of them have the same views and the same restrictions.
+
+    Args:
+        settings: Uses ``data_dir`` and what `_lock_down` uses.
+        files: Parquet file per table name.
+        data_dir: The resolved data directory; ``settings.resolved_data_dir()`` if None.
+
+    Returns:
+        The locked connection; the caller closes it.
+
+    Raises:
+        duckdb.Error: A view or a setting was refused.
+        OSError: The spill directory could not be created.
+
+    """
+    connection = duckdb.connect(":memory:")
+    try:
+        for table, path in files.items():
+            source = f"read_parquet({_literal(path)})"
+            connection.execute(f"CREATE VIEW {_identifier(table)} AS SELECT * FROM {source}")
+        _lock_down(connection, settings, data_dir or settings.resolved_data_dir(), files)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _lock_down(
