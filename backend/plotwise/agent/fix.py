@@ -1,4 +1,4 @@
-""" "Fix it": a component that failed in the browser goes back to the model as a new turn.
+"""The "Fix it" action: a component that failed in the browser goes back to the model.
 
 The browser reports the error its sandbox raised (compile, render or the render watchdog); the
 server adds the failed component and the question it answered, from the artifact store, and
