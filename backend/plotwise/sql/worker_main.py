@@ -2,7 +2,7 @@
 
 `plotwise.sql.workers` starts ``python -m plotwise.sql.worker_main JOBS_FD CONTROL_FD`` (a fresh
 interpreter: never a fork of the threaded server) with the allocator settings of
-`plotwise.sql.workers.WORKER_ENV`. Before DuckDB opens, the worker caps its own address space
+`plotwise.sql.worker_slot.WORKER_ENV`. Before DuckDB opens, the worker caps its own address space
 (``RLIMIT_AS``), so a query that escapes DuckDB's ``memory_limit`` fails an allocation here, in
 this process, instead of growing the server. It opens the same views with the same lockdown as
 the server's catalog (`plotwise.data.catalog.open_engine`), then answers jobs one at a time.
