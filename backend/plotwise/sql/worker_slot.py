@@ -280,6 +280,9 @@ class Slot:
             rule, text = message[2], message[3]
             return SQLRefusedError(rule, text.removesuffix(f" [rule: {rule}]"))
         if kind == "memory":
+            # A worker that ran out of memory may keep its address space reserved (or
+            # fragmented) close to RLIMIT_AS, failing the next query too: replace it.
+            self._kill()
             # DuckDB's advice after the first line (SET threads...) is not the user's to take.
             first_line = str(message[2]).split("\n", 1)[0]
             return QueryMemoryError(
