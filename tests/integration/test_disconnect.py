@@ -42,6 +42,8 @@ def test_disconnect_interrupts_the_query(app_settings):
         while workers.busy() and time.monotonic() - closed_at < 5:
             time.sleep(0.005)
         assert not workers.busy(), "the query kept running after the client left"
-        assert time.monotonic() - closed_at < 5
+        stopped_s = time.monotonic() - closed_at
+        # The bound: the turn and its query stop within 100 ms of the client leaving.
+        assert stopped_s <= 0.1, f"the query stopped {stopped_s * 1000:.0f} ms after the disconnect"
         # Interrupted, not killed: the worker answered and is still the same process.
         assert running in workers.worker_pids()
