@@ -72,13 +72,14 @@ def ipc_stream(table: pa.Table, metadata: BaseModel) -> memoryview:
 
     Args:
         table: The rows to send (any number of chunks; written as they are).
-        metadata: The result's other fields, serialised with ``model_dump_json``.
+        metadata: The result's other fields, serialised with ``model_dump_json`` (a ``rows``
+            field, empty for an `ArrowResult`, is left out).
 
     Returns:
         The stream's bytes (about 95 bytes per flights row), not copied out of Arrow's buffer.
 
     """
-    schema = table.schema.with_metadata({METADATA_KEY: metadata.model_dump_json()})
+    schema = table.schema.with_metadata({METADATA_KEY: metadata.model_dump_json(exclude={"rows"})})
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, schema) as writer:
         writer.write_table(table.replace_schema_metadata(schema.metadata))
