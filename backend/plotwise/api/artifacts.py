@@ -66,8 +66,8 @@ async def artifact_data(
 ) -> ArtifactData | Response:
     """Re-run the artifact's SQL with the given query parameters, without calling the model.
 
-    Columns of types the browser's Arrow decoder does not read (intervals, lists, zoned
-    timestamps other than UTC...) make the answer JSON even when Arrow was asked for.
+    Columns the browser's Arrow decoder does not read (intervals, lists, zoned timestamps other
+    than UTC, dates past year 9999...) make the answer JSON even when Arrow was asked for.
     """
     record = await services.artifacts.get(artifact_id)
     if record.sql is None:
@@ -79,7 +79,7 @@ async def artifact_data(
     answer, info = await services.sql.execute_table(record.sql, **kwargs, refresh=body.refresh)
     meta = ArtifactData(**answer.result.model_dump(), cache=info, artifact_id=artifact_id)
     loop = asyncio.get_running_loop()
-    if not browser_decodable(answer.table.schema):
+    if not browser_decodable(answer.table):
         rows = await loop.run_in_executor(None, table_rows, answer.table)
         return meta.model_copy(update={"rows": rows})
     # Writing the stream copies the columns once (~2 ms per 100k flights rows): off the loop.

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from plotwise.sql.result import QueryResult
@@ -38,6 +39,14 @@ class ArrowResult:
     table: pa.Table
 
 
+_SECONDS_IN_RANGE = (-62_135_596_800, 253_402_300_799)
+"""First and last second of years 1 to 9999 (Python's datetime range) since the epoch. Values
+outside it (DuckDB's ``infinity`` among them) have a JSON spelling of their own
+(`plotwise.sql.arrow_json`) that the browser's decoder does not repeat."""
+
+_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
 def _decodable(kind: pa.DataType) -> bool:
     """Whether the browser's decoder (frontend/src/query/arrowRows.ts) handles this type."""
     if pa.types.is_timestamp(kind):
@@ -47,7 +56,8 @@ def _decodable(kind: pa.DataType) -> bool:
         check(kind)
         for check in (
             pa.types.is_integer,
-            pa.types.is_floating,
+            pa.types.is_float32,
+            pa.types.is_float64,
             pa.types.is_boolean,
             pa.types.is_string,
             pa.types.is_decimal128,
@@ -58,13 +68,33 @@ def _decodable(kind: pa.DataType) -> bool:
     )
 
 
-def browser_decodable(schema: pa.Schema) -> bool:
-    """Whether every column of ``schema`` can go to the browser as Arrow.
+def _in_range(column: pa.ChunkedArray) -> bool:
+    """Whether a DATE or TIMESTAMP column's values all lie in years 1 to 9999."""
+    kind = column.type
+    if pa.types.is_date32(kind):
+        low, high = (bound // 86_400 for bound in _SECONDS_IN_RANGE)
+        raw = pa.int32()
+    elif pa.types.is_timestamp(kind):
+        low, high = (bound * _PER_SECOND[kind.unit] for bound in _SECONDS_IN_RANGE)
+        raw = pa.int64()
+    else:
+        return True
+    # A vectorised min/max over the raw integers: no per-row work.
+    extremes = pc.min_max(column.cast(raw))
+    smallest, largest = extremes["min"].as_py(), extremes["max"].as_py()
+    return smallest is None or (low <= smallest and largest <= high)
 
-    Intervals, blobs, lists, structs, maps, enums and zoned timestamps other than UTC are
-    answered as JSON instead (their JSON spelling is documented in `plotwise.sql.arrow_json`).
+
+def browser_decodable(table: pa.Table) -> bool:
+    """Whether every column of ``table`` can go to the browser as Arrow.
+
+    Intervals, blobs, lists, structs, maps, enums, zoned timestamps other than UTC and dates
+    outside years 1 to 9999 are answered as JSON instead (their JSON spelling is documented in
+    `plotwise.sql.arrow_json`).
     """
-    return all(_decodable(field.type) for field in schema)
+    if not all(_decodable(field.type) for field in table.schema):
+        return False
+    return all(_in_range(column) for column in table.columns)
 
 
 def ipc_stream(table: pa.Table, metadata: BaseModel) -> memoryview:

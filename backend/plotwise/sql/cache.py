@@ -177,10 +177,18 @@ class ResultCache:
         return ArrowResult(result=result, table=table), info
 
     def _prune_files(self) -> None:
-        metas = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        metas = sorted(self.folder.glob("*.json"), key=_mtime)
         for meta in metas[: max(0, len(metas) - MAX_FILES)]:
             meta.unlink(missing_ok=True)
             meta.with_suffix(".arrow").unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    """Modification time of ``path``; 0 when another writer's prune removed it meanwhile."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 class CachedResult(QueryResult):

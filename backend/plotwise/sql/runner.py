@@ -1,10 +1,10 @@
-"""Run one guarded SELECT: checks here, execution in a worker process, rows back as JSON values.
+"""Run one guarded SELECT: checks here, execution in a worker process, rows as JSON or Arrow.
 
 The guard and DuckDB's own statement check run in the server; the query itself runs in one of
 the catalog's worker processes (`plotwise.sql.workers`), which enforce the memory limit, the
 time limit (interrupt, then kill) and cancellation. The worker returns at most the cap plus one
-row as Arrow (so truncation is known without computing the rest); they become JSON-safe rows
-here, off the event loop.
+row as Arrow (so truncation is known without computing the rest); `run_query` turns them into
+JSON-safe rows, off the event loop, and `run_query_table` keeps the Arrow table as it is.
 """
 
 from __future__ import annotations
