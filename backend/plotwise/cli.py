@@ -71,11 +71,15 @@ def _parser() -> argparse.ArgumentParser:
     draft.set_defaults(handler=_draft)
 
     bench = sub.add_parser(
-        "bench", help="measure turn latency and browser rendering; print figures"
+        "bench",
+        help="measure turn latency, browser rendering and the refresh path; print figures",
     )
     bench.add_argument("--turns", type=int, default=50, help="turns to time (default 50)")
     bench.add_argument("--rounds", type=int, default=10, help="browser rounds (default 10)")
     bench.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
+    bench.add_argument(
+        "--only-refresh", action="store_true", help="only the refresh (HTTP / DuckDB) figures"
+    )
     bench.add_argument("--json", type=Path, dest="json_path", help="also write figures here")
     bench.set_defaults(handler=_bench)
     return parser
@@ -244,6 +248,7 @@ def _bench(args: argparse.Namespace) -> int:
         rounds=args.rounds,
         browser=not args.no_browser,
         json_path=args.json_path,
+        only_refresh=args.only_refresh,
     )
 
 

@@ -6,10 +6,12 @@ import os
 import time
 
 import duckdb
+import pyarrow as pa
 import pytest
 from playwright.sync_api import Page, Request, expect
 
 from plotwise.data.nycflights13 import parquet_paths
+from plotwise.sql.arrow_result import ARROW_STREAM, read_metadata
 from support.chat_page import RENDER_TIMEOUT_MS, ask, frame
 from support.live_server import live_plotwise
 
@@ -59,7 +61,10 @@ def test_query_parameter_reruns_sql_and_keeps_the_code(page: Page, app_url: str)
     ) as response:
         control.select_option("LGA")
     assert response.value.ok
-    assert response.value.json()["params"] == {"origin": "LGA"}
+    # The chat UI asks for Arrow: the rows come as an IPC stream, the other fields as metadata.
+    assert response.value.headers["content-type"] == ARROW_STREAM
+    stream = pa.ipc.open_stream(response.value.body()).read_all()
+    assert read_metadata(stream.schema)["params"] == {"origin": "LGA"} and stream.num_rows == 12
     expect(curve).not_to_have_attribute("d", before, timeout=RENDER_TIMEOUT_MS)
     assert page.get_by_test_id("artifact-code").last.text_content() == code
 

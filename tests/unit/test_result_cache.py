@@ -1,6 +1,9 @@
 import time
 from datetime import UTC, datetime
 
+import pyarrow as pa
+
+from plotwise.sql.arrow_result import ArrowResult
 from plotwise.sql.cache import ResultCache, cache_key
 from plotwise.sql.result import ColumnSchema, QueryResult
 
@@ -55,3 +58,32 @@ def test_large_results_are_arrow_files_kept_until_replaced(tmp_path):
 
 def test_missing_keys_miss(tmp_path):
     assert ResultCache(tmp_path, ttl_s=10, large_rows=10).get("nope") is None
+
+
+def arrow_result(n):
+    table = pa.table({"a": pa.array([f"r{i}" for i in range(n)]), "n": pa.array(range(n))})
+    meta = result([]).model_copy(update={"row_count": n})
+    return ArrowResult(result=meta, table=table)
+
+
+def test_arrow_results_have_entries_of_their_own(tmp_path):
+    cache = ResultCache(tmp_path, ttl_s=10, large_rows=100)
+    answer = arrow_result(3)
+    info = cache.put_table("k", answer)
+    assert info.key == "k" and not info.hit
+    assert cache.get("k") is None, "a JSON-row lookup never gets an Arrow entry"
+    cached, hit_info = cache.get_table("k")
+    assert hit_info.hit and cached.table.equals(answer.table)
+
+
+def test_large_arrow_results_are_written_as_they_are(tmp_path):
+    answer = arrow_result(500)
+    ResultCache(tmp_path, ttl_s=10, large_rows=100).put_table("big", answer)
+    reopened = ResultCache(tmp_path, ttl_s=10, large_rows=100)
+    deadline = time.monotonic() + 5
+    while (hit := reopened.get_table("big")) is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # written by a background thread
+    assert hit is not None
+    cached, info = hit
+    assert info.hit and cached.table.equals(answer.table) and cached.result.row_count == 500
+    assert not list(tmp_path.glob("*.tmp")), "temporary files are renamed or removed"

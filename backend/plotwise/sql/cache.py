@@ -4,6 +4,10 @@ Keys cover everything that decides a result: the SQL, the bound parameter values
 version and the row cap, so a change in the data is a new key, never a stale hit. Small results
 (at most ``large_rows`` rows) expire after ``ttl_s``; large ones are written as Arrow IPC files
 under the data directory and kept until an explicit refresh replaces them.
+
+Results kept as Arrow tables (`ArrowResult`, for the browser's Arrow answers) have entries of
+their own beside the JSON-row ones (`get_table`, `put_table`): converting between the two would
+be the per-row work the Arrow path exists to avoid.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 from pydantic import BaseModel, JsonValue
 
+from plotwise.sql.arrow_result import ArrowResult
 from plotwise.sql.result import QueryResult
 
 MAX_MEMORY_ENTRIES = 256
@@ -26,6 +31,9 @@ MAX_MEMORY_ENTRIES = 256
 
 MAX_FILES = 32
 """Large results kept on disk at most (oldest dropped first)."""
+
+TABLE_SUFFIX = "-t"
+"""Appended to the key of an `ArrowResult` entry, so it never answers a JSON-row lookup."""
 
 
 class CacheInfo(BaseModel):
@@ -51,22 +59,22 @@ class ResultCache:
         self.folder = folder
         self.ttl = timedelta(seconds=ttl_s)
         self.large_rows = large_rows
-        self._memory: OrderedDict[str, tuple[QueryResult, CacheInfo]] = OrderedDict()
+        self._memory: OrderedDict[str, tuple[QueryResult | ArrowResult, CacheInfo]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: str) -> tuple[QueryResult, CacheInfo] | None:
         """Return the cached result and its info (``hit`` True), or None when absent/expired."""
-        now = datetime.now(UTC)
-        with self._lock:
-            entry = self._memory.get(key)
-            if entry is not None:
-                result, info = entry
-                if info.expires_at is not None and info.expires_at <= now:
-                    del self._memory[key]
-                else:
-                    self._memory.move_to_end(key)
-                    return result, info.model_copy(update={"hit": True})
+        entry = self._get_memory(key)
+        if entry is not None and isinstance(entry[0], QueryResult):
+            return entry[0], entry[1]
         return self._read_file(key)
+
+    def get_table(self, key: str) -> tuple[ArrowResult, CacheInfo] | None:
+        """As `get`, for results stored with `put_table`."""
+        entry = self._get_memory(key + TABLE_SUFFIX)
+        if entry is not None and isinstance(entry[0], ArrowResult):
+            return entry[0], entry[1]
+        return self._read_table_file(key + TABLE_SUFFIX)
 
     def put(self, key: str, result: QueryResult) -> CacheInfo:
         """Store a fresh result under ``key`` and return its info (``hit`` False)."""
@@ -75,10 +83,44 @@ class ResultCache:
             info = CacheInfo(key=key, hit=False, stored_at=now, expires_at=None)
             self._write_file(key, result, info)
             return info
+        return self._put_memory(key, result, key)
+
+    def put_table(self, key: str, answer: ArrowResult) -> CacheInfo:
+        """As `put`, for a result kept as an Arrow table; its table is written as it is.
+
+        A large result's file is written by a background thread (~10 ms per 100k flights rows
+        that the caller need not wait for): until it is done, `get_table` misses.
+        """
+        now = datetime.now(UTC)
+        if answer.result.row_count > self.large_rows:
+            info = CacheInfo(key=key, hit=False, stored_at=now, expires_at=None)
+            threading.Thread(
+                target=self._write_table_file,
+                args=(key + TABLE_SUFFIX, answer.table, answer.result, info),
+                daemon=True,
+            ).start()
+            return info
+        return self._put_memory(key + TABLE_SUFFIX, answer, key)
+
+    def _get_memory(self, slot: str) -> tuple[QueryResult | ArrowResult, CacheInfo] | None:
+        now = datetime.now(UTC)
+        with self._lock:
+            entry = self._memory.get(slot)
+            if entry is None:
+                return None
+            value, info = entry
+            if info.expires_at is not None and info.expires_at <= now:
+                del self._memory[slot]
+                return None
+            self._memory.move_to_end(slot)
+            return value, info.model_copy(update={"hit": True})
+
+    def _put_memory(self, slot: str, value: QueryResult | ArrowResult, key: str) -> CacheInfo:
+        now = datetime.now(UTC)
         info = CacheInfo(key=key, hit=False, stored_at=now, expires_at=now + self.ttl)
         with self._lock:
-            self._memory[key] = (result, info)
-            self._memory.move_to_end(key)
+            self._memory[slot] = (value, info)
+            self._memory.move_to_end(slot)
             while len(self._memory) > MAX_MEMORY_ENTRIES:
                 self._memory.popitem(last=False)
         return info
@@ -87,15 +129,25 @@ class ResultCache:
         return self.folder / f"{key}.arrow", self.folder / f"{key}.json"
 
     def _write_file(self, key: str, result: QueryResult, info: CacheInfo) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        rows_path, meta_path = self._paths(key)
         names = [f"c{i}" for i in range(len(result.columns))]
         table = pa.table({n: [row[i] for row in result.rows] for i, n in enumerate(names)})
+        self._write_table_file(key, table, result, info)
+
+    def _write_table_file(
+        self, key: str, table: pa.Table, result: QueryResult, info: CacheInfo
+    ) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        rows_path, meta_path = self._paths(key)
         meta = {
             "result": result.model_dump(mode="json", exclude={"rows"}),
             "info": info.model_dump(mode="json"),
         }
-        tmp_rows, tmp_meta = rows_path.with_suffix(".arrow.tmp"), meta_path.with_suffix(".json.tmp")
+        # Unique temporary names: two writers of one key must not write into each other's file.
+        tag = f".{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp_rows, tmp_meta = (
+            rows_path.with_suffix(".arrow" + tag),
+            meta_path.with_suffix(".json" + tag),
+        )
         with pa.OSFile(str(tmp_rows), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
         tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
@@ -105,6 +157,14 @@ class ResultCache:
         self._prune_files()
 
     def _read_file(self, key: str) -> tuple[QueryResult, CacheInfo] | None:
+        stored = self._read_table_file(key)
+        if stored is None:
+            return None
+        answer, info = stored
+        rows = [list(row.values()) for row in answer.table.to_pylist()]
+        return answer.result.model_copy(update={"rows": rows}), info
+
+    def _read_table_file(self, key: str) -> tuple[ArrowResult, CacheInfo] | None:
         rows_path, meta_path = self._paths(key)
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -112,16 +172,23 @@ class ResultCache:
                 table = pa.ipc.open_file(source).read_all()
         except (FileNotFoundError, ValueError, pa.ArrowInvalid):
             return None
-        rows = [list(row.values()) for row in table.to_pylist()]
-        result = QueryResult.model_validate({**meta["result"], "rows": rows})
+        result = QueryResult.model_validate({**meta["result"], "rows": []})
         info = CacheInfo.model_validate(meta["info"]).model_copy(update={"hit": True})
-        return result, info
+        return ArrowResult(result=result, table=table), info
 
     def _prune_files(self) -> None:
-        metas = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        metas = sorted(self.folder.glob("*.json"), key=_mtime)
         for meta in metas[: max(0, len(metas) - MAX_FILES)]:
             meta.unlink(missing_ok=True)
             meta.with_suffix(".arrow").unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    """Modification time of ``path``; 0 when another writer's prune removed it meanwhile."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 class CachedResult(QueryResult):

@@ -1,10 +1,10 @@
-"""Run one guarded SELECT: checks here, execution in a worker process, rows back as JSON values.
+"""Run one guarded SELECT: checks here, execution in a worker process, rows as JSON or Arrow.
 
 The guard and DuckDB's own statement check run in the server; the query itself runs in one of
 the catalog's worker processes (`plotwise.sql.workers`), which enforce the memory limit, the
 time limit (interrupt, then kill) and cancellation. The worker returns at most the cap plus one
-row as Arrow (so truncation is known without computing the rest); they become JSON-safe rows
-here, off the event loop.
+row as Arrow (so truncation is known without computing the rest); `run_query` turns them into
+JSON-safe rows, off the event loop, and `run_query_table` keeps the Arrow table as it is.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from pydantic import JsonValue
 from plotwise.data.catalog import Catalog
 from plotwise.errors import SQLExecutionError
 from plotwise.sql.arrow_json import table_rows
+from plotwise.sql.arrow_result import ArrowResult
 from plotwise.sql.guard import validate_select
 from plotwise.sql.params import QueryParamSpec, bind_values, engine_values
 from plotwise.sql.result import ColumnSchema, QueryResult
 from plotwise.sql.statement import engine_statement
 
-__all__ = ["engine_statement", "new_query_id", "run_query"]
+__all__ = ["engine_statement", "new_query_id", "run_query", "run_query_table"]
 
 
 def new_query_id() -> str:
@@ -44,7 +45,7 @@ async def run_query(
     param_specs: Sequence[QueryParamSpec] = (),
     param_values: dict[str, JsonValue] | None = None,
 ) -> QueryResult:
-    """Guard, run and fetch one SELECT without blocking the event loop.
+    """Guard, run and fetch one SELECT without blocking the event loop; rows as JSON values.
 
     Args:
         catalog: The database to run in.
@@ -71,6 +72,42 @@ async def run_query(
         asyncio.CancelledError: The caller was cancelled; the query is stopped within 100 ms.
 
     """
+    started = time.perf_counter()
+    answer = await run_query_table(
+        catalog,
+        sql,
+        max_rows=max_rows,
+        timeout_s=timeout_s,
+        query_id=query_id,
+        param_specs=param_specs,
+        param_values=param_values,
+    )
+    # Converting up to a million rows to JSON values takes a while: not on the event loop.
+    rows = await asyncio.get_running_loop().run_in_executor(None, _json_rows, answer.table)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    return answer.result.model_copy(update={"rows": rows, "elapsed_ms": elapsed_ms})
+
+
+async def run_query_table(
+    catalog: Catalog,
+    sql: str,
+    *,
+    max_rows: int,
+    timeout_s: float,
+    query_id: str | None = None,
+    param_specs: Sequence[QueryParamSpec] = (),
+    param_values: dict[str, JsonValue] | None = None,
+) -> ArrowResult:
+    """As `run_query`, but the rows stay the worker's Arrow table (no per-row Python work).
+
+    Returns:
+        The result's fields (``rows`` empty, ``row_count`` the table's) and at most
+        ``max_rows`` rows as an Arrow table; ``elapsed_ms`` covers execution and fetch.
+
+    Raises:
+        The same errors as `run_query`.
+
+    """
     if max_rows < 1:
         raise ValueError(f"max_rows must be at least 1, got {max_rows}")
     if not timeout_s > 0:
@@ -88,30 +125,26 @@ async def run_query(
     answer = await catalog.workers.run(
         sql, engine_values(specs, bound), max_rows=max_rows, timeout_s=timeout_s
     )
-    # Converting up to a million rows to JSON values takes a while: not on the event loop.
-    rows = await asyncio.get_running_loop().run_in_executor(
-        None, _json_rows, answer.table, max_rows
-    )
-    columns = [ColumnSchema(name=name, type=kind) for name, kind in answer.columns]
-    truncated = answer.table.num_rows > max_rows
-    return QueryResult(
+    table = answer.table.slice(0, max_rows)
+    result = QueryResult(
         query_id=query_id or new_query_id(),
         sql=sql,
-        columns=columns,
-        rows=rows,
-        row_count=len(rows),
-        truncated=truncated,
+        columns=[ColumnSchema(name=name, type=kind) for name, kind in answer.columns],
+        rows=[],
+        row_count=table.num_rows,
+        truncated=answer.table.num_rows > max_rows,
         elapsed_ms=(time.perf_counter() - started) * 1000,
         fetched_at=datetime.now(UTC),
         data_version=data_version,
         params=dict(bound),
         param_specs=specs,
     )
+    return ArrowResult(result=result, table=table)
 
 
-def _json_rows(table: pa.Table, max_rows: int) -> list[list[JsonValue]]:
-    """The first ``max_rows`` rows of ``table`` as JSON-safe values."""
+def _json_rows(table: pa.Table) -> list[list[JsonValue]]:
+    """The rows of ``table`` as JSON-safe values."""
     try:
-        return table_rows(table.slice(0, max_rows))
+        return table_rows(table)
     except pa.ArrowException as error:
         raise SQLExecutionError(str(error)) from error

@@ -12,9 +12,11 @@ Protocol, as pickled messages over `multiprocessing.connection.Connection` on th
 - jobs, parent to child: first ``(settings, files)``; then per job
   ``(job_id, sql, params, max_rows)``.
 - jobs, child to parent: first ``("ready", pid)`` or ``("failed", message)``; then per job
-  ``(job_id, "ok", columns)`` followed by one bytes message holding the result as an Arrow IPC
-  stream of at most ``max_rows + 1`` rows, or ``(job_id, kind, message)`` with ``kind`` one of
-  ``error``, ``memory``, ``interrupted``, or ``(job_id, "refused", rule, message)``.
+  ``(job_id, "ok", columns, path)``: the result, an Arrow IPC stream of at most
+  ``max_rows + 1`` rows, is in the shared-memory file ``path`` (`plotwise.sql.handoff`), or,
+  when ``path`` is None, in the one bytes message that follows; or ``(job_id, kind, message)``
+  with ``kind`` one of ``error``, ``memory``, ``interrupted``, or
+  ``(job_id, "refused", rule, message)``.
 - control, parent to child: a ``job_id`` to interrupt; stale ids are ignored.
 
 The worker exits when the parent's end of either pipe closes, so a dead server leaves no workers
@@ -36,6 +38,7 @@ import pyarrow as pa
 from plotwise.data.catalog import open_engine
 from plotwise.errors import SQLRefusedError
 from plotwise.settings import Settings
+from plotwise.sql.handoff import write_shared
 from plotwise.sql.statement import engine_statement
 
 
@@ -140,10 +143,13 @@ def _answer(
         # LIMIT cap+1 lets the engine stop early (and keeps an inner ORDER BY), and tells the
         # parent whether the cap cut the result.
         table = relation.limit(max_rows + 1).to_arrow_table()
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
-        payload = sink.getvalue()
+        path = write_shared(table, job_id)
+        payload = None
+        if path is None:
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_table(table)
+            payload = sink.getvalue()
     except SQLRefusedError as error:
         jobs.send((job_id, "refused", error.rule, error.message))
         return
@@ -162,8 +168,9 @@ def _answer(
     finally:
         current.finish()
         cursor.close()
-    jobs.send((job_id, "ok", columns))
-    jobs.send_bytes(payload)
+    jobs.send((job_id, "ok", columns, path))
+    if payload is not None:
+        jobs.send_bytes(payload)
 
 
 if __name__ == "__main__":

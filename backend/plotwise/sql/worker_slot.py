@@ -32,6 +32,7 @@ from plotwise.errors import (
     SQLRefusedError,
 )
 from plotwise.settings import Settings
+from plotwise.sql.handoff import read_shared, remove_leftovers, shared_path
 
 logger = logging.getLogger(__name__)
 
@@ -273,8 +274,11 @@ class Slot:
             return SQLExecutionError(f"a query worker answered job {message[0]}, not {job.id}")
         kind = message[1]
         if kind == "ok":
-            data = self.jobs.recv_bytes()
-            table = pa.ipc.open_stream(data).read_all()
+            if message[3] is not None and self.process is not None:
+                # The name is the one this worker must use: never a path it chose.
+                table = read_shared(str(shared_path(self.process.pid, job.id)))
+            else:
+                table = pa.ipc.open_stream(self.jobs.recv_bytes()).read_all()
             return WorkerAnswer(columns=[tuple(c) for c in message[2]], table=table)
         if kind == "refused":
             rule, text = message[2], message[3]
@@ -335,6 +339,7 @@ class Slot:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            remove_leftovers(process.pid)
         # Only now: until it is reaped the worker still counts as busy (see `busy_pids`).
         self.process = None
 

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { Float64, Table, Utf8, tableToIPC, vectorFromArray } from "apache-arrow";
 import { artifactDataUrl, buildDataRequest, defaultQueryParams, fetchArtifactData } from "./api";
+import { ARROW_STREAM } from "./arrowRows";
 import { parseQueryResult, type QueryParamSpec } from "./result";
 
 const spec = (name: string, type: QueryParamSpec["type"], value: QueryParamSpec["default"], extra: Partial<QueryParamSpec> = {}): QueryParamSpec => ({
@@ -87,6 +89,16 @@ describe("fetchArtifactData", () => {
     expect(url).toBe("/api/artifacts/a1/data");
     expect(init?.method).toBe("POST");
     expect(JSON.parse(String(init?.body))).toEqual({ params: { origin: "LGA" }, refresh: true });
+  });
+
+  it("asks for Arrow and reads an Arrow answer into the same rows", async () => {
+    const table = new Table({ origin: vectorFromArray(["JFK", null], new Utf8()), n: vectorFromArray([3.5, 4], new Float64()) });
+    table.schema.metadata.set("plotwise", JSON.stringify({ query_id: "q9", columns: [{ name: "origin", type: "VARCHAR" }, { name: "n", type: "DOUBLE" }] }));
+    const fetch = stubFetch(new Response(new Blob([new Uint8Array(tableToIPC(table, "stream"))]), { headers: { "Content-Type": ARROW_STREAM } }));
+    const response = await fetchArtifactData("a1", { params: {}, refresh: false }, new AbortController().signal);
+    expect(response).toMatchObject({ ok: true, result: { query_id: "q9", rows: [["JFK", 3.5], [null, 4]] } });
+    const headers = new Headers(fetch.mock.calls[0]?.[1]?.headers);
+    expect(headers.get("Accept")).toContain(ARROW_STREAM);
   });
 
   it("returns the server's error shape", async () => {
