@@ -60,8 +60,7 @@ async def run_servers(servers: tuple[uvicorn.Server, ...]) -> None:
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for server in servers:
-            server.should_exit = True
+        stop_servers(servers)
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
@@ -77,13 +76,14 @@ def serve_app_and_sandbox(settings: Settings) -> int:
     async def main() -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, _stop, servers)
+            loop.add_signal_handler(sig, stop_servers, servers)
         await run_servers(servers)
 
     asyncio.run(main())
     return 0 if all(server.started for server in servers) else 1
 
 
-def _stop(servers: tuple[uvicorn.Server, ...]) -> None:
+def stop_servers(servers: tuple[uvicorn.Server, ...]) -> None:
+    """Ask every server to finish its requests and stop (uvicorn's ``should_exit``)."""
     for server in servers:
         server.should_exit = True

@@ -26,17 +26,13 @@ from playwright.sync_api import (
     BrowserContext,
     Frame,
     Page,
-    Playwright,
     expect,
-    sync_playwright,
 )
 
 from plotwise.bench.browser import CHROMIUM_ARGS
-from plotwise.settings import Settings
 from support.attacks import LOCAL, NETWORK, Vector, by_name, run_vector
 from support.chat_page import ask, sandbox_frame
 from support.leak import Hit, LeakServer
-from support.live_server import live_plotwise
 
 pytestmark = pytest.mark.browser
 
@@ -52,32 +48,9 @@ NO_PRELOADING = {"net": {"network_prediction_options": 2}}
 
 
 @pytest.fixture(scope="module")
-def app_url(e2e_settings: Settings) -> Iterator[str]:
-    with live_plotwise(e2e_settings) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
 def leak() -> Iterator[LeakServer]:
     with LeakServer() as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def chromium(playwright: Playwright) -> Iterator[Browser]:
-    """Chromium with its default profile settings, as an analyst runs it."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is not installed: run `make chromium` (make test does)")
-    browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 def open_sandbox(context: BrowserContext, app_url: str) -> tuple[Page, Frame]:
@@ -151,8 +124,9 @@ def describe(found: dict[str, tuple[list[Hit], str]]) -> dict[str, list[str]]:
     return {name: [*map(str, hits), report[:300]] for name, (hits, report) in found.items()}
 
 
-def test_no_request_or_datagram_leaves_the_sandbox(chromium: Browser, app_url, leak):
-    found = run_in_batches(chromium.new_context, app_url, leak)
+def test_no_request_or_datagram_leaves_the_sandbox(browser: Browser, app_url, leak):
+    # The e2e browser runs with Chromium's default profile settings, as an analyst's does.
+    found = run_in_batches(browser.new_context, app_url, leak)
     leaks = {
         name: (hits, report)
         for name, (hits, report) in found.items()
@@ -161,9 +135,7 @@ def test_no_request_or_datagram_leaves_the_sandbox(chromium: Browser, app_url, l
     assert not leaks, f"reached the leak server from the sandbox: {describe(leaks)}"
 
 
-def test_nothing_at_all_arrives_with_preloading_off(
-    playwright: Playwright, app_url, leak, tmp_path
-):
+def test_nothing_at_all_arrives_with_preloading_off(browser: Browser, app_url, leak, tmp_path):
     executable = shutil.which("chromium")
     assert executable is not None
     profiles = iter(range(1000))
@@ -173,7 +145,7 @@ def test_nothing_at_all_arrives_with_preloading_off(
         profile = tmp_path / f"profile-{next(profiles)}"
         (profile / "Default").mkdir(parents=True)
         (profile / "Default" / "Preferences").write_text(json.dumps(NO_PRELOADING))
-        return playwright.chromium.launch_persistent_context(
+        return browser.browser_type.launch_persistent_context(
             Path(profile), executable_path=executable, args=CHROMIUM_ARGS
         )
 
@@ -185,8 +157,8 @@ LOCAL_STATE = [vector for vector in LOCAL if vector.name != "post-message-parent
 
 
 @pytest.mark.parametrize("vector", LOCAL_STATE, ids=lambda vector: vector.name)
-def test_local_state_and_the_parent_are_out_of_reach(chromium: Browser, app_url, leak, vector):
-    context = chromium.new_context()
+def test_local_state_and_the_parent_are_out_of_reach(browser: Browser, app_url, leak, vector):
+    context = browser.new_context()
     try:
         report, hits, _ = attack(context, app_url, vector, leak)
     finally:
@@ -196,8 +168,8 @@ def test_local_state_and_the_parent_are_out_of_reach(chromium: Browser, app_url,
     assert hits == []
 
 
-def test_spoofed_messages_towards_the_app_are_ignored(chromium: Browser, app_url, leak):
-    context = chromium.new_context()
+def test_spoofed_messages_towards_the_app_are_ignored(browser: Browser, app_url, leak):
+    context = browser.new_context()
     try:
         page = context.new_page()
         host = ask(page, app_url, QUESTION)

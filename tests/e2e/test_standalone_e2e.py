@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
 from support.leak import LeakServer
 from support.live_server import live_plotwise
+from support.scripted import component_model
 from support.sse import chat
 
 pytestmark = pytest.mark.browser
+
+BY_ORIGIN = "SELECT origin, count(*) AS n FROM flights GROUP BY origin"
 
 
 def leaky_component(leak: str) -> str:
@@ -41,24 +41,9 @@ export default function Leaky({{ data }}) {{
 """
 
 
-def model_answering(code: str) -> FunctionModel:
-    async def stream(messages, info: AgentInfo):
-        if len(messages) == 1:
-            sql = "SELECT origin, count(*) AS n FROM flights GROUP BY origin"
-            yield {
-                0: DeltaToolCall(
-                    name="run_sql", json_args=json.dumps({"sql": sql}), tool_call_id="call_1"
-                )
-            }
-        else:
-            yield f"Flights by origin.\n\n```tsx\n{code}```\n"
-
-    return FunctionModel(stream_function=stream, model_name="leaky")
-
-
 def test_standalone_file_renders_offline_and_leaks_nothing(page: Page, e2e_settings, tmp_path):
     with LeakServer() as leak:
-        model = model_answering(leaky_component(leak.http_url))
+        model = component_model(leaky_component(leak.http_url), sql=BY_ORIGIN)
         with live_plotwise(e2e_settings, model=model) as url:
             artifact = next(e.data for e in chat(url, "flights by origin") if e.event == "artifact")
             response = httpx.post(

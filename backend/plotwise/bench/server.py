@@ -13,7 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic_ai.models import Model
 
-from plotwise.server import build_servers, run_servers
+from plotwise.server import build_servers, run_servers, stop_servers
 from plotwise.settings import Settings
 
 
@@ -62,13 +62,11 @@ def _running(servers: tuple[uvicorn.Server, ...]) -> Iterator[None]:
     deadline = time.monotonic() + 60
     while not all(server.started for server in servers):
         if not thread.is_alive() or time.monotonic() > deadline:
-            for server in servers:
-                server.should_exit = True
+            stop_servers(servers)
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
         yield
     finally:
-        for server in servers:
-            server.should_exit = True
+        stop_servers(servers)
         thread.join(timeout=10)

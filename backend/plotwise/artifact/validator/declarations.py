@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from plotwise.artifact.validator.tree import (
+    FUNCTION_TYPES,
     SyntaxProblem,
     child,
     has_token,
@@ -19,16 +20,6 @@ from plotwise.artifact.validator.tree import (
     kids,
 )
 
-_FUNCTIONS = frozenset(
-    {
-        "function_declaration",
-        "function_expression",
-        "generator_function_declaration",
-        "generator_function",
-        "arrow_function",
-        "method_definition",
-    }
-)
 _FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
 _CLASSES = frozenset({"class_declaration", "abstract_class_declaration", "enum_declaration"})
 _TYPE_DECLARATIONS = frozenset(
@@ -104,7 +95,7 @@ def _import_names(clause: Node) -> Iterator[Node]:
 def _vars(node: Node) -> Iterator[Node]:
     """``var`` names declared in ``node`` and the blocks inside it, functions not entered."""
     for c in kids(node):
-        if c.type in _FUNCTIONS or c.type in ("class_body", "class_static_block"):
+        if c.type in FUNCTION_TYPES or c.type in ("class_body", "class_static_block"):
             continue
         if c.type == "variable_declaration":
             yield from _declarators(c)
@@ -195,7 +186,7 @@ def _check_parameters(function: Node) -> None:
 def _taken_names(block: Node) -> tuple[dict[str, Node], bool]:
     """Names a block's own declarations may not reuse (parameters), and whether it is a body."""
     parent = block.parent
-    if parent is not None and parent.type in _FUNCTIONS and child(parent, "body") == block:
+    if parent is not None and parent.type in FUNCTION_TYPES and child(parent, "body") == block:
         return {identifier_name(n): n for n in _parameters(parent)}, True
     if parent is not None and parent.type == "catch_clause" and child(parent, "body") == block:
         param = child(parent, "parameter")
@@ -228,7 +219,7 @@ def check_declarations(root: Node) -> None:
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type in _FUNCTIONS:
+        if node.type in FUNCTION_TYPES:
             _check_parameters(node)
         if node.type in ("program", "statement_block", "switch_body"):
             taken, function_top = _taken_names(node)

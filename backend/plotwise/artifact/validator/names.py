@@ -9,6 +9,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from plotwise.artifact.validator.tree import (
+    FUNCTION_TYPES,
     TYPE_WRAPPERS,
     child,
     cook,
@@ -22,17 +23,6 @@ WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", *TYPE_W
 """``(x)``, ``x!``, ``x as T``, ``x satisfies T``: nothing changes at run time."""
 
 MEMBER_TYPES = frozenset({"member_expression", "subscript_expression"})
-
-_DIRECTIVE_PARENTS = frozenset(
-    {
-        "function_declaration",
-        "function_expression",
-        "generator_function_declaration",
-        "generator_function",
-        "arrow_function",
-        "method_definition",
-    }
-)
 
 
 def is_cast_member(node: Node) -> bool:
@@ -73,7 +63,7 @@ def _is_directive(node: Node, ancestors: list[Node]) -> bool:
     if len(kids(statement)) != 1:
         return False
     if body.type == "statement_block":
-        if len(ancestors) < 3 or ancestors[-3].type not in _DIRECTIVE_PARENTS:
+        if len(ancestors) < 3 or ancestors[-3].type not in FUNCTION_TYPES:
             return False
     elif body.type != "program":
         return False

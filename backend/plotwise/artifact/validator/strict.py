@@ -16,18 +16,14 @@ from tree_sitter import Node
 
 from plotwise.artifact.validator.declarations import check_declarations
 from plotwise.artifact.validator.forms import check_form
-from plotwise.artifact.validator.tree import SyntaxProblem, child, has_token, identifier_name
-
-FUNCTIONS = frozenset(
-    {
-        "function_declaration",
-        "function_expression",
-        "generator_function_declaration",
-        "generator_function",
-        "arrow_function",
-        "method_definition",
-    }
+from plotwise.artifact.validator.tree import (
+    FUNCTION_TYPES,
+    SyntaxProblem,
+    child,
+    has_token,
+    identifier_name,
 )
+
 _NO_AWAIT_SCOPES = frozenset({"class_static_block", "public_field_definition"})
 _LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
 _RESERVED = frozenset(
@@ -67,7 +63,7 @@ class _Context:
 
 
 def _async(function: Node | None) -> bool:
-    return function is None or (function.type in FUNCTIONS and has_token(function, "async"))
+    return function is None or (function.type in FUNCTION_TYPES and has_token(function, "async"))
 
 
 def _generator(function: Node | None) -> bool:
@@ -120,7 +116,7 @@ def _check_jumps(node: Node, context: _Context) -> None:
 
 def _enter(node: Node, context: _Context) -> _Context:
     kind = node.type
-    if kind in FUNCTIONS or kind in _NO_AWAIT_SCOPES:
+    if kind in FUNCTION_TYPES or kind in _NO_AWAIT_SCOPES:
         return _Context(function=node)
     if kind in _LOOPS:
         return replace(context, in_loop=True)

@@ -40,6 +40,18 @@ TYPE_ONLY = frozenset(
 TYPE_WRAPPERS = frozenset({"as_expression", "satisfies_expression"})
 """``x as T`` and ``x satisfies T``: only the expression runs."""
 
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "generator_function_declaration",
+        "generator_function",
+        "arrow_function",
+        "method_definition",
+    }
+)
+"""Node types that open a function body (its own scope, directives, ``this``)."""
+
 
 class SyntaxProblem(Exception):  # noqa: N818 - a problem report, raised to stop reading the node
     """Code the browser's parser refuses; ``node`` is where."""
