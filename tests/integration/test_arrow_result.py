@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -19,6 +20,7 @@ from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.data.catalog import open_engine
 from plotwise.data.nycflights13 import parquet_paths
 from plotwise.settings import Settings
+from plotwise.sql import handoff
 from plotwise.sql.arrow_json import table_rows
 from plotwise.sql.arrow_result import ARROW_STREAM, read_metadata
 from support.live_server import live_server
@@ -136,3 +138,37 @@ def test_values_the_browser_cannot_decode_are_answered_as_json(served, sql):
     response = post(url, artifact_id, f"{ARROW_STREAM}, application/json;q=0.9")
     assert response.headers["content-type"] == "application/json"
     assert response.json()["rows"] == post(url, artifact_id, "application/json").json()["rows"]
+
+
+def test_a_large_result_is_sent_from_its_spool_file_which_the_cache_adopts(app_settings):
+    settings = app_settings.model_copy(update={"max_rows": 150_000, "cache_large_rows": 1_000})
+    sql = "SELECT * FROM flights LIMIT 120000"
+    app = create_app(settings)
+    data_dir = settings.resolved_data_dir()
+    with live_server(app) as url:
+        record = ArtifactRecord(
+            artifact_id=new_artifact_id(),
+            conversation_id=None,
+            code="x",
+            language="tsx",
+            query_id=None,
+            sql=sql,
+        )
+        asyncio.run(app.state.services.artifacts.add(record))
+        fresh = read_stream(post(url, record.artifact_id, ARROW_STREAM, refresh=True))
+        assert fresh.replace_schema_metadata(None).equals(duckdb_table(settings, sql))
+        meta = read_metadata(fresh.schema)
+        assert (meta["row_count"], meta["truncated"], meta["cache"]["hit"]) == (
+            120_000,
+            False,
+            False,
+        )
+        cached = data_dir / "cache" / f"{meta['cache']['key']}-t.arrow"
+        deadline = time.monotonic() + 10
+        while not cached.with_suffix(".json").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # The spool file was renamed, not copied: no spool file is left behind.
+        assert cached.exists() and not list(handoff.spool_dir(data_dir).glob("*.arrow"))
+        again = read_stream(post(url, record.artifact_id, ARROW_STREAM))
+        assert read_metadata(again.schema)["cache"]["hit"]
+        assert again.replace_schema_metadata(None).equals(fresh.replace_schema_metadata(None))

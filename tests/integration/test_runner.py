@@ -4,10 +4,12 @@ import re
 import time
 from datetime import timedelta
 
+import pyarrow as pa
 import pytest
 
 from plotwise.errors import QueryTimeoutError, SQLExecutionError, SQLRefusedError
-from plotwise.sql.runner import engine_statement, run_query
+from plotwise.sql import handoff
+from plotwise.sql.runner import engine_statement, run_query, run_query_table
 
 pytestmark = pytest.mark.anyio
 
@@ -112,6 +114,31 @@ async def test_engine_errors_carry_duckdbs_message(catalog):
     assert "no_such_column" in failed.value.message
     with pytest.raises(SQLExecutionError, match="Conversion Error"):
         await run_query(catalog, "SELECT 'abc'::INTEGER", max_rows=10, timeout_s=10)
+
+
+async def test_errors_while_the_result_streams_carry_duckdbs_message(catalog):
+    # A cap of at most 10,000 rows keeps DuckDB's limit streaming: the error surfaces while the
+    # worker reads batches (as pyarrow's OSError), not when the query starts.
+    sql = (
+        "SELECT CAST(CASE WHEN i < 3000 THEN i::VARCHAR ELSE 'x' END AS INTEGER) "
+        "FROM range(5000) t(i)"
+    )
+    with pytest.raises(SQLExecutionError, match="Conversion Error"):
+        await run_query(catalog, sql, max_rows=5000, timeout_s=10)
+    after = await run_query(catalog, "SELECT 1 AS ok", max_rows=10, timeout_s=10)
+    assert after.rows == [[1]]
+
+
+async def test_a_large_result_comes_through_a_spool_file_that_is_then_removed(catalog):
+    spool = handoff.spool_dir(catalog.workers.data_dir)
+    answer = await run_query_table(catalog, "SELECT * FROM flights", max_rows=200_000, timeout_s=30)
+    assert answer.spool is not None and answer.spool.parent == spool
+    assert answer.table.num_rows == answer.result.row_count == 200_000 and answer.result.truncated
+    assert pa.ipc.open_stream(answer.stream).read_all().equals(answer.table)
+    handoff.remove_file(answer.spool)
+    rows = await run_query(catalog, "SELECT * FROM flights", max_rows=150_000, timeout_s=30)
+    assert rows.row_count == 150_000 and rows.rows[0][:3] == [2013, 1, 1]
+    assert not list(spool.glob("*.arrow"))
 
 
 async def test_guard_runs_first(catalog):

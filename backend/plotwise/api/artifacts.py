@@ -1,8 +1,8 @@
 """Artifact endpoints: read an artifact, and re-run its SQL for refresh or new parameters.
 
 The data endpoint answers JSON rows, or, for a client that accepts
-``application/vnd.apache.arrow.stream``, the rows as one Arrow IPC stream straight from the
-query worker's table (`plotwise.sql.arrow_result`): typed columns, no per-row Python work.
+``application/vnd.apache.arrow.stream``, the rows as one Arrow IPC stream: the query worker's
+own record batches (`plotwise.sql.arrow_result`), typed columns, no per-row Python work.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, JsonValue
 
+from plotwise.api.arrow_response import ArrowStreamResponse
 from plotwise.api.deps import ServicesDep
 from plotwise.artifact.store import ArtifactRecord
 from plotwise.errors import BadRequestError
@@ -82,6 +83,8 @@ async def artifact_data(
     if not browser_decodable(answer.table):
         rows = await loop.run_in_executor(None, table_rows, answer.table)
         return meta.model_copy(update={"rows": rows})
+    if answer.stream is not None:
+        # The stored batches go out as they are: only a new schema message is written.
+        return ArrowStreamResponse(ipc_stream(answer, meta))
     # Writing the stream copies the columns once (~2 ms per 100k flights rows): off the loop.
-    stream = await loop.run_in_executor(None, ipc_stream, answer.table, meta)
-    return Response(stream, media_type=ARROW_STREAM)
+    return ArrowStreamResponse(await loop.run_in_executor(None, ipc_stream, answer, meta))

@@ -2,9 +2,10 @@
 
 The guard and DuckDB's own statement check run in the server; the query itself runs in one of
 the catalog's worker processes (`plotwise.sql.workers`), which enforce the memory limit, the
-time limit (interrupt, then kill) and cancellation. The worker returns at most the cap plus one
-row as Arrow (so truncation is known without computing the rest); `run_query` turns them into
-JSON-safe rows, off the event loop, and `run_query_table` keeps the Arrow table as it is.
+time limit (interrupt, then kill) and cancellation. The worker asks DuckDB for the cap plus one
+row (so truncation is known without computing the rest) and returns at most the cap as an Arrow
+IPC stream; `run_query` turns the rows into JSON-safe values, off the event loop, and
+`run_query_table` keeps the Arrow table (and the stream) as they are.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from plotwise.errors import SQLExecutionError
 from plotwise.sql.arrow_json import table_rows
 from plotwise.sql.arrow_result import ArrowResult
 from plotwise.sql.guard import validate_select
+from plotwise.sql.handoff import remove_file
 from plotwise.sql.params import QueryParamSpec, bind_values, engine_values
 from plotwise.sql.result import ColumnSchema, QueryResult
 from plotwise.sql.statement import engine_statement
@@ -82,6 +84,7 @@ async def run_query(
         param_specs=param_specs,
         param_values=param_values,
     )
+    remove_file(answer.spool)  # the mapping keeps the rows readable
     # Converting up to a million rows to JSON values takes a while: not on the event loop.
     rows = await asyncio.get_running_loop().run_in_executor(None, _json_rows, answer.table)
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -102,7 +105,8 @@ async def run_query_table(
 
     Returns:
         The result's fields (``rows`` empty, ``row_count`` the table's) and at most
-        ``max_rows`` rows as an Arrow table; ``elapsed_ms`` covers execution and fetch.
+        ``max_rows`` rows as an Arrow table; ``elapsed_ms`` covers execution and fetch. Its
+        ``spool`` file, if any, is the caller's to adopt or remove.
 
     Raises:
         The same errors as `run_query`.
@@ -125,21 +129,27 @@ async def run_query_table(
     answer = await catalog.workers.run(
         sql, engine_values(specs, bound), max_rows=max_rows, timeout_s=timeout_s
     )
-    table = answer.table.slice(0, max_rows)
+    table, truncated = answer.table, answer.truncated
+    stream, spool = answer.stream, answer.spool
+    if table.num_rows > max_rows:
+        # Never trust a worker with the cap: cut here (the stream no longer matches the table).
+        table, truncated, stream = table.slice(0, max_rows), True, None
+        remove_file(spool)
+        spool = None
     result = QueryResult(
         query_id=query_id or new_query_id(),
         sql=sql,
         columns=[ColumnSchema(name=name, type=kind) for name, kind in answer.columns],
         rows=[],
         row_count=table.num_rows,
-        truncated=answer.table.num_rows > max_rows,
+        truncated=truncated,
         elapsed_ms=(time.perf_counter() - started) * 1000,
         fetched_at=datetime.now(UTC),
         data_version=data_version,
         params=dict(bound),
         param_specs=specs,
     )
-    return ArrowResult(result=result, table=table)
+    return ArrowResult(result=result, table=table, stream=stream, spool=spool)
 
 
 def _json_rows(table: pa.Table) -> list[list[JsonValue]]:

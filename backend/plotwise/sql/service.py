@@ -7,7 +7,7 @@ The agent's ``run_sql`` tool and the artifact data endpoint (refresh, query para
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import JsonValue
 
@@ -92,7 +92,9 @@ class SQLService:
         """As `execute`, with the rows kept as the worker's Arrow table (no per-row work).
 
         Returns:
-            The result (its ``rows`` empty, the rows in its table) and its cache info.
+            The result (its ``rows`` empty, the rows in its table, with the Arrow stream they
+            were read from when there is one) and its cache info; the cache has adopted or
+            removed any spool file.
 
         Raises:
             The same errors as `execute`.
@@ -104,7 +106,7 @@ class SQLService:
         if not refresh and (hit := self.cache.get_table(key)) is not None:
             answer, info = hit
             result = answer.result.model_copy(update={"query_id": query_id})
-            return ArrowResult(result=result, table=answer.table), info
+            return replace(answer, result=result), info
         answer = await run_query_table(
             self.catalog,
             sql,

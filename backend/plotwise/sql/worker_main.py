@@ -12,9 +12,10 @@ Protocol, as pickled messages over `multiprocessing.connection.Connection` on th
 - jobs, parent to child: first ``(settings, files)``; then per job
   ``(job_id, sql, params, max_rows)``.
 - jobs, child to parent: first ``("ready", pid)`` or ``("failed", message)``; then per job
-  ``(job_id, "ok", columns, path)``: the result, an Arrow IPC stream of at most
-  ``max_rows + 1`` rows, is in the shared-memory file ``path`` (`plotwise.sql.handoff`), or,
-  when ``path`` is None, in the one bytes message that follows; or ``(job_id, kind, message)``
+  ``(job_id, "ok", columns, path, truncated)``: the result, an Arrow IPC stream of at most
+  ``max_rows`` rows (``truncated`` when there were more), is in the spool file ``path``
+  (`plotwise.sql.handoff`), or, when ``path`` is None, in the one bytes message that follows;
+  or ``(job_id, kind, message)``
   with ``kind`` one of ``error``, ``memory``, ``interrupted``, or
   ``(job_id, "refused", rule, message)``.
 - control, parent to child: a ``job_id`` to interrupt; stale ids are ignored.
@@ -31,6 +32,7 @@ import signal
 import sys
 import threading
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -38,8 +40,12 @@ import pyarrow as pa
 from plotwise.data.catalog import open_engine
 from plotwise.errors import SQLRefusedError
 from plotwise.settings import Settings
-from plotwise.sql.handoff import write_shared
+from plotwise.sql.handoff import spool_path, write_result
 from plotwise.sql.statement import engine_statement
+
+BATCH_ROWS = 16_384
+"""Rows per Arrow batch DuckDB's reader yields (measured: 2,048 to 65,536 within 5% for 100k
+flights rows; 16,384 the fastest)."""
 
 
 def main(argv: list[str]) -> None:
@@ -72,6 +78,7 @@ def serve(jobs: Connection, control: Connection, settings: Settings, files: dict
     except (duckdb.Error, OSError, MemoryError) as error:
         jobs.send(("failed", f"{type(error).__name__}: {error}"))
         return
+    data_dir = settings.resolved_data_dir()
     current = _CurrentQuery()
     threading.Thread(target=_watch_control, args=(control, current), daemon=True).start()
     jobs.send(("ready", os.getpid()))
@@ -80,7 +87,7 @@ def serve(jobs: Connection, control: Connection, settings: Settings, files: dict
             job_id, sql, params, max_rows = jobs.recv()
         except (EOFError, OSError):
             return
-        _answer(jobs, connection, current, job_id, sql, params, max_rows)
+        _answer(jobs, connection, data_dir, current, job_id, sql, params, max_rows)
 
 
 class _CurrentQuery:
@@ -123,6 +130,7 @@ def _watch_control(control: Connection, current: _CurrentQuery) -> None:
 def _answer(
     jobs: Connection,
     connection: duckdb.DuckDBPyConnection,
+    data_dir: Path,
     current: _CurrentQuery,
     job_id: int,
     sql: str,
@@ -140,16 +148,13 @@ def _answer(
         columns = [
             (name, str(kind)) for name, kind in zip(relation.columns, relation.types, strict=True)
         ]
-        # LIMIT cap+1 lets the engine stop early (and keeps an inner ORDER BY), and tells the
-        # parent whether the cap cut the result.
-        table = relation.limit(max_rows + 1).to_arrow_table()
-        path = write_shared(table, job_id)
-        payload = None
-        if path is None:
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, table.schema) as writer:
-                writer.write_table(table)
-            payload = sink.getvalue()
+        # LIMIT cap+1 lets the engine stop early (a top-N instead of a full sort) and tells
+        # whether the cap cut the result. A reader, not to_arrow_table: its batches are
+        # written as they come, and it measured ~20% faster for 100k flights rows.
+        reader = relation.limit(max_rows + 1).to_arrow_reader(BATCH_ROWS)
+        written = write_result(
+            reader.schema, reader, max_rows, spool_path(data_dir, os.getpid(), job_id)
+        )
     except SQLRefusedError as error:
         jobs.send((job_id, "refused", error.rule, error.message))
         return
@@ -165,12 +170,25 @@ def _answer(
     except (duckdb.Error, pa.ArrowException) as error:
         jobs.send((job_id, "error", str(error)))
         return
+    except OSError as error:
+        # DuckDB's errors while its reader streams arrive as pyarrow's OSError with its text.
+        jobs.send((job_id, _stream_error_kind(str(error)), str(error)))
+        return
     finally:
         current.finish()
         cursor.close()
-    jobs.send((job_id, "ok", columns, path))
-    if payload is not None:
-        jobs.send_bytes(payload)
+    jobs.send((job_id, "ok", columns, written.path, written.truncated))
+    if written.payload is not None:
+        jobs.send_bytes(written.payload)
+
+
+def _stream_error_kind(message: str) -> str:
+    """The answer kind of a DuckDB error that reached us as text: memory, interrupted or error."""
+    if message.startswith("Out of Memory Error"):
+        return "memory"
+    if message.startswith("INTERRUPT Error"):
+        return "interrupted"
+    return "error"
 
 
 if __name__ == "__main__":

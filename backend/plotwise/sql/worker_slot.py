@@ -32,7 +32,7 @@ from plotwise.errors import (
     SQLRefusedError,
 )
 from plotwise.settings import Settings
-from plotwise.sql.handoff import read_shared, remove_leftovers, shared_path
+from plotwise.sql.handoff import map_stream, remove_file, remove_leftovers, spool_path
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,14 @@ class WorkerAnswer:
     columns: list[tuple[str, str]]
     """Name and DuckDB type name of each column, in order."""
     table: pa.Table
-    """At most ``max_rows + 1`` rows, decoded from the worker's Arrow IPC stream."""
+    """At most ``max_rows`` rows, decoded from the worker's Arrow IPC stream (no copy)."""
+    truncated: bool
+    """Whether the query had rows past ``max_rows``."""
+    stream: pa.Buffer
+    """The worker's Arrow IPC stream of ``table`` (schema message, batches, end marker)."""
+    spool: Path | None = None
+    """The spool file holding ``stream``; whoever takes the answer adopts or removes it
+    (`plotwise.sql.handoff.remove_file`)."""
 
 
 class SlotOwner(Protocol):
@@ -65,6 +72,7 @@ class SlotOwner(Protocol):
 
     settings: Settings
     files: dict[str, Path]
+    data_dir: Path
 
     @property
     def closed(self) -> bool:
@@ -125,8 +133,8 @@ class Job:
 
         def resolve() -> None:
             if self.future.done():
-                return
-            if isinstance(outcome, BaseException):
+                _drop(outcome)
+            elif isinstance(outcome, BaseException):
                 self.future.set_exception(outcome)
             else:
                 self.future.set_result(outcome)
@@ -134,7 +142,13 @@ class Job:
         try:
             self.loop.call_soon_threadsafe(resolve)
         except RuntimeError:
-            pass  # the caller's event loop has closed: nobody waits for this outcome
+            _drop(outcome)  # the caller's event loop has closed: nobody waits for this outcome
+
+
+def _drop(outcome: WorkerAnswer | BaseException) -> None:
+    """Remove the spool file of an answer nobody will take (its caller was cancelled)."""
+    if isinstance(outcome, WorkerAnswer):
+        remove_file(outcome.spool)
 
 
 class Slot:
@@ -274,12 +288,21 @@ class Slot:
             return SQLExecutionError(f"a query worker answered job {message[0]}, not {job.id}")
         kind = message[1]
         if kind == "ok":
-            if message[3] is not None and self.process is not None:
-                # The name is the one this worker must use: never a path it chose.
-                table = read_shared(str(shared_path(self.process.pid, job.id)))
-            else:
-                table = pa.ipc.open_stream(self.jobs.recv_bytes()).read_all()
-            return WorkerAnswer(columns=[tuple(c) for c in message[2]], table=table)
+            columns, truncated = [tuple(c) for c in message[2]], bool(message[4])
+            if message[3] is None:
+                stream = pa.py_buffer(self.jobs.recv_bytes())
+                table = pa.ipc.open_stream(stream).read_all()
+                return WorkerAnswer(columns, table, truncated, stream=stream)
+            if self.process is None:
+                return SQLExecutionError("the query worker went away while answering")
+            # The name is the one this worker must use: never a path it chose.
+            path = spool_path(self.pool.data_dir, self.process.pid, job.id)
+            try:
+                mapped = map_stream(path)
+            except (OSError, pa.ArrowInvalid) as error:
+                remove_file(path)
+                return SQLExecutionError(f"the query worker's result could not be read: {error}")
+            return WorkerAnswer(columns, mapped.table, truncated, mapped.stream, spool=path)
         if kind == "refused":
             rule, text = message[2], message[3]
             return SQLRefusedError(rule, text.removesuffix(f" [rule: {rule}]"))
@@ -339,7 +362,7 @@ class Slot:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            remove_leftovers(process.pid)
+            remove_leftovers(self.pool.data_dir, process.pid)
         # Only now: until it is reaped the worker still counts as busy (see `busy_pids`).
         self.process = None
 

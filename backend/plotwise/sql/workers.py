@@ -28,6 +28,7 @@ from plotwise.errors import (
     QueryTimeoutError,
 )
 from plotwise.settings import Settings
+from plotwise.sql.handoff import remove_file
 from plotwise.sql.worker_slot import Job, Slot, WorkerAnswer
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,16 @@ killed. Most queries stop within 15 ms of an interrupt; some never do."""
 CANCEL_GRACE_S = 0.05
 """The same for a cancelled caller (client gone, Stop button): small, so the query is stopped
 (or its worker dead) within 100 ms of the cancellation."""
+
+
+def _abandon(future: asyncio.Future[WorkerAnswer]) -> None:
+    """Nobody will take this job's answer: remove its spool file whenever it arrives."""
+
+    def drop(done: asyncio.Future[WorkerAnswer]) -> None:
+        if not done.cancelled() and done.exception() is None:
+            remove_file(done.result().spool)
+
+    future.add_done_callback(drop)
 
 
 class WorkerPool:
@@ -59,6 +70,7 @@ class WorkerPool:
         """
         self.settings = settings
         self.files = dict(files)
+        self.data_dir = settings.resolved_data_dir()
         self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._ids = itertools.count(1)
         self._closed = False
@@ -102,6 +114,7 @@ class WorkerPool:
             async with asyncio.timeout(timeout_s):
                 return await asyncio.shield(job.future)
         except TimeoutError:
+            _abandon(job.future)
             started = job.stop(TIMEOUT_GRACE_S)
             await asyncio.wait([job.future], timeout=TIMEOUT_GRACE_S + 1.0)
             waited = "" if started else " while it waited for a free query worker"
@@ -110,6 +123,7 @@ class WorkerPool:
                 "stopped; simplify it or aggregate more"
             ) from None
         except asyncio.CancelledError:
+            _abandon(job.future)
             job.stop(CANCEL_GRACE_S)
             raise
 
