@@ -6,13 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic_ai.models import Model
 from starlette.applications import Starlette
+from starlette.datastructures import URL
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
 
 from plotwise import __version__
 from plotwise.api.artifacts import router as artifacts_router
@@ -22,6 +22,7 @@ from plotwise.api.errors import install_error_handlers
 from plotwise.api.standalone import router as standalone_router
 from plotwise.api.templates import router as templates_router
 from plotwise.origins import COMMON_HEADERS, app_csp, app_origin, sandbox_csp, sandbox_origin
+from plotwise.security_headers import SecurityHeaders
 from plotwise.services import Services
 from plotwise.settings import Settings
 
@@ -65,14 +66,12 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:  # noqa: ANN001
-        response = await call_next(request)
-        response.headers.update(COMMON_HEADERS)
-        if not request.url.path.startswith("/api/"):
-            csp = app_csp(sandbox_origin(settings, request.url))
-            response.headers["Content-Security-Policy"] = csp
-        return response
+    def app_headers(url: URL) -> dict[str, str]:
+        if url.path.startswith("/api/"):
+            return COMMON_HEADERS
+        return {**COMMON_HEADERS, "Content-Security-Policy": app_csp(sandbox_origin(settings, url))}
+
+    app.add_middleware(SecurityHeaders, headers_for=app_headers)
 
     if (settings.frontend_dist / "index.html").exists():
         _mount_static(app, "/", settings.frontend_dist)
@@ -101,14 +100,14 @@ def create_sandbox_app(settings: Settings | None = None) -> Starlette:
     """
     settings = settings or Settings()
 
-    async def sandbox_headers(request: Request, call_next) -> Response:  # noqa: ANN001
-        response = await call_next(request)
-        response.headers.update(COMMON_HEADERS)
-        response.headers["Content-Security-Policy"] = sandbox_csp(app_origin(settings, request.url))
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        return response
+    def sandbox_headers(url: URL) -> dict[str, str]:
+        return {
+            **COMMON_HEADERS,
+            "Content-Security-Policy": sandbox_csp(app_origin(settings, url)),
+            "Access-Control-Allow-Origin": "*",
+        }
 
-    app = Starlette(middleware=[Middleware(BaseHTTPMiddleware, dispatch=sandbox_headers)])
+    app = Starlette(middleware=[Middleware(SecurityHeaders, headers_for=sandbox_headers)])
     _mount_static(app, "/sandbox", settings.sandbox_dist)
     return app
 

@@ -79,7 +79,9 @@ def serve_app_and_sandbox(settings: Settings) -> int:
             loop.add_signal_handler(sig, stop_servers, servers)
         await run_servers(servers)
 
-    asyncio.run(main())
+    # uvicorn's "auto" loop: uvloop when installed (it is, with uvicorn[standard]).
+    with asyncio.Runner(loop_factory=servers[0].config.get_loop_factory()) as runner:
+        runner.run(main())
     return 0 if all(server.started for server in servers) else 1
 
 

@@ -33,6 +33,9 @@ from plotwise.sql.worker_main import BATCH_ROWS
 SIZES = (10_000, 100_000)
 """Result sizes in rows."""
 
+SETTLE_S = 0.05
+"""Pause before each timed run, in seconds."""
+
 RATIO_TARGET = 1.3
 """Most the 100k-row ratio may be (issue 7, item 8)."""
 
@@ -40,14 +43,17 @@ RATIO_TARGET = 1.3
 def _interleaved_medians(actions: list[Callable[[], object]], runs: int) -> list[float]:
     """Median wall time of each action in ms, the actions taking turns (after a warm-up round).
 
-    Taking turns gives every action the same share of the machine's ups and downs (a cache
-    thread finishing, another process waking), which runs in blocks do not.
+    Taking turns gives every action the same share of the machine's slow drifts, which runs in
+    blocks do not; a pause of `SETTLE_S` before each run keeps one action's background work
+    (the cache adopting a file, DuckDB's threads winding down) out of the next one's time.
     """
     for action in actions:
         action()
     times: list[list[float]] = [[] for _ in actions]
     for _ in range(runs):
         for action, spent in zip(actions, times, strict=True):
+            # Let the last action's leftovers (freed pages, a cache thread) settle first.
+            time.sleep(SETTLE_S)
             started = time.perf_counter()
             action()
             spent.append((time.perf_counter() - started) * 1000)

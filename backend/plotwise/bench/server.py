@@ -57,7 +57,12 @@ def live_plotwise(settings: Settings, *, model: Model | None = None) -> Iterator
 
 @contextmanager
 def _running(servers: tuple[uvicorn.Server, ...]) -> Iterator[None]:
-    thread = threading.Thread(target=asyncio.run, args=(run_servers(servers),), daemon=True)
+    def serve() -> None:
+        # The loop `plotwise serve` uses (uvloop when installed).
+        with asyncio.Runner(loop_factory=servers[0].config.get_loop_factory()) as runner:
+            runner.run(run_servers(servers))
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
     while not all(server.started for server in servers):
