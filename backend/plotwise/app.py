@@ -52,7 +52,10 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
         try:
             yield
         finally:
-            services.close()
+            try:
+                await services.aclose_http_client()
+            finally:
+                services.close()
 
     app = FastAPI(title="Plotwise", version=__version__, lifespan=lifespan)
     install_error_handlers(app)

@@ -133,6 +133,16 @@ class ModelError(PlotwiseError):
     recoverable = True
 
 
+class ModelRejectedError(ModelError):
+    """The provider refused the request (bad key, unknown model, request too large).
+
+    A retry of the same turn would be refused too.
+    """
+
+    code = "model_rejected"
+    recoverable = False
+
+
 class TurnTimeoutError(PlotwiseError):
     """A whole turn ran past ``PLOTWISE_TURN_TIMEOUT_S``."""
 

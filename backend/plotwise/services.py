@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import httpx2
 from pydantic_ai import Agent
 from pydantic_ai.models import Model
 
 from plotwise.agent.core import build_agent
 from plotwise.agent.deps import TurnDeps
+from plotwise.agent.http import provider_http_client
 from plotwise.agent.models import build_model
 from plotwise.agent.prompts import render_instructions
 from plotwise.data.catalog import Catalog
@@ -52,6 +54,9 @@ class Services:
     templates: TemplateStore
     model_override: Model | None = None
     """A model used instead of ``settings.model`` (tests, embedding)."""
+    http_client: httpx2.AsyncClient | None = field(default=None, repr=False)
+    """The provider models' HTTP client (`plotwise.agent.http`), made at the first turn that
+    needs one; `aclose_http_client` closes it."""
 
     @classmethod
     def open(cls, settings: Settings, *, model: Model | None = None) -> Services:
@@ -133,7 +138,9 @@ class Services:
         """Build the model for one turn (lazily, so a missing key fails the turn only)."""
         if self.model_override is not None:
             return self.model_override
-        return build_model(self.settings, self.dataset(dataset).lexicon)
+        if self.http_client is None and self.settings.model.strip() != "local":
+            self.http_client = provider_http_client(self.settings)
+        return build_model(self.settings, self.dataset(dataset).lexicon, self.http_client)
 
     def deps(self, dataset: str | None = None) -> TurnDeps:
         """Dependencies of one agent run against ``dataset`` (the default when None)."""
@@ -144,6 +151,12 @@ class Services:
             settings=self.settings,
             instructions=context.instructions,
         )
+
+    async def aclose_http_client(self) -> None:
+        """Close the provider models' HTTP client, if a turn made one."""
+        client, self.http_client = self.http_client, None
+        if client is not None:
+            await client.aclose()
 
     def close(self) -> None:
         """Release the data and the store."""

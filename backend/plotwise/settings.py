@@ -64,7 +64,20 @@ class Settings(BaseSettings):
     """Base URL of an OpenAI-compatible chat-completions server (Ollama, vLLM, llama.cpp)."""
 
     llm_api_key: str | None = None
-    """API key for the OpenAI-compatible server, if it needs one."""
+    """API key for the OpenAI-compatible server, if it needs one. The OpenAI and Anthropic
+    models read theirs from ``OPENAI_API_KEY`` and ``ANTHROPIC_API_KEY`` (and a base URL from
+    ``OPENAI_BASE_URL`` and ``ANTHROPIC_BASE_URL`` when set, as their SDKs do)."""
+
+    llm_max_attempts: int = Field(default=5, ge=1, le=10)
+    """Most attempts at one provider request: 429s, 5xx, 529 and dropped connections are retried
+    with exponential backoff and jitter, or after what ``Retry-After`` asks."""
+
+    llm_max_retry_wait_s: float = Field(default=60.0, ge=0, le=600)
+    """Most seconds one provider request may spend waiting between its attempts, in all."""
+
+    llm_stall_s: float = Field(default=60.0, gt=0, le=3600)
+    """Stall detector: a provider that sends nothing for this many seconds (before or while it
+    streams) fails the request."""
 
     data_dir: Path = Path("data")
     """Where Plotwise keeps its Parquet tables and other state; created on first start.
@@ -160,6 +173,10 @@ class Settings(BaseSettings):
 
     cache_large_rows: int = Field(default=10_000, ge=1)
     """Results with more rows than this are cached as Arrow files until an explicit refresh."""
+
+    turn_max_requests: int = Field(default=16, ge=1, le=200)
+    """Most model requests in one turn: a model caught in a loop of tool calls is stopped there
+    and the turn ends with a ``model_error``."""
 
     agent_retries: int = Field(default=3, ge=0, le=10)
     """How often the model may repair a tool call (bad SQL) within one turn."""

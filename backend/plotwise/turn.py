@@ -24,7 +24,9 @@ from pydantic_ai.messages import (
     TextPartDelta,
 )
 from pydantic_ai.run import AgentRunResultEvent
+from pydantic_ai.usage import UsageLimits
 
+from plotwise.agent.failures import model_failure
 from plotwise.agent.fix import FixRequest
 from plotwise.api.events import (
     ArtifactEvent,
@@ -107,6 +109,7 @@ async def run_turn(
                 message_history=history,
                 deps=services.deps(dataset),
                 model=services.model(dataset),
+                usage_limits=UsageLimits(request_limit=services.settings.turn_max_requests),
             ) as run:
                 async for event in run:
                     if isinstance(event, AgentRunResultEvent):
@@ -149,6 +152,8 @@ def _error_body(exc: Exception, services: Services, turn_id: str, state: _TurnSt
         )
     elif isinstance(exc, UnexpectedModelBehavior | UsageLimitExceeded):
         exc = ModelError(f"the model failed: {exc}")
+    elif (provider_error := model_failure(exc, services.settings)) is not None:
+        exc = provider_error
     elif not isinstance(exc, PlotwiseError):
         log.error("turn %s failed", turn_id, exc_info=exc)
         exc = PlotwiseError(f"internal error ({type(exc).__name__}); see the server log")

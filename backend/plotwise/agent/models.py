@@ -1,9 +1,16 @@
-"""Model choice from ``PLOTWISE_MODEL``, built lazily at the start of each turn."""
+"""Model choice from ``PLOTWISE_MODEL``, built lazily at the start of each turn.
+
+Provider models talk through one shared HTTP client (`plotwise.agent.http`): retries with
+backoff that honour ``Retry-After``, and a stall limit. The SDK clients are built here, with
+their own retries off, from the environment as their SDKs read it (keys, base URLs).
+"""
 
 from __future__ import annotations
 
-from pydantic_ai.exceptions import UserError
-from pydantic_ai.models import Model, infer_model
+import os
+
+import httpx2
+from pydantic_ai.models import Model
 
 from plotwise.errors import ModelConfigError
 from plotwise.local.lexicon import Lexicon
@@ -13,42 +20,72 @@ from plotwise.settings import Settings
 PROVIDER_PREFIXES = ("openai:", "anthropic:", "openai-compatible:")
 
 
-def build_model(settings: Settings, lexicon: Lexicon) -> Model:
+def build_model(
+    settings: Settings, lexicon: Lexicon, http_client: httpx2.AsyncClient | None = None
+) -> Model:
     """Build the configured model.
 
     Args:
         settings: ``model`` is ``local``, ``openai:<model>``, ``anthropic:<model>`` or
             ``openai-compatible:<model>`` (with ``llm_base_url`` and optionally ``llm_api_key``).
         lexicon: Vocabulary of the active dataset, used by the local analyst.
+        http_client: The client provider models send their requests through (see
+            `plotwise.agent.http.provider_http_client`); unused by the local analyst.
 
     Raises:
-        ModelConfigError: Unknown provider, a missing base URL, or a provider key missing from the
-            environment (``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY``).
+        ModelConfigError: Unknown provider, an empty model name, a missing base URL, or a
+            provider key missing from the environment (``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY``).
 
     """
     name = settings.model.strip()
     if name == "local":
         return local_analyst_model(lexicon)
-    if name.startswith("openai-compatible:"):
-        return _openai_compatible(name.split(":", 1)[1], settings)
-    if not name.startswith(PROVIDER_PREFIXES):
+    provider, _, model_name = name.partition(":")
+    if f"{provider}:" not in PROVIDER_PREFIXES:
         raise ModelConfigError(
             f"unknown model {name!r}: use local, openai:<model>, anthropic:<model> or "
             "openai-compatible:<model>"
         )
-    try:
-        return infer_model(name)
-    except UserError as exc:
-        raise ModelConfigError(f"model {name!r} cannot be used: {exc}") from exc
+    if not model_name.strip():
+        raise ModelConfigError(f"model {name!r} names no model after {provider + ':'!r}")
+    if http_client is None:
+        raise ModelConfigError(f"model {name!r} needs an HTTP client")
+    if provider == "anthropic":
+        return _anthropic(model_name, http_client)
+    if provider == "openai":
+        return _openai(model_name, _env_key("OPENAI_API_KEY", name), None, http_client)
+    if not settings.llm_base_url:
+        raise ModelConfigError("openai-compatible models need PLOTWISE_LLM_BASE_URL")
+    key = settings.llm_api_key or "not-needed"
+    return _openai(model_name, key, settings.llm_base_url, http_client)
 
 
-def _openai_compatible(model_name: str, settings: Settings) -> Model:
+def _env_key(variable: str, name: str) -> str:
+    key = os.environ.get(variable, "").strip()
+    if not key:
+        raise ModelConfigError(f"model {name!r} needs an API key: set {variable}")
+    return key
+
+
+def _openai(
+    model_name: str, api_key: str, base_url: str | None, http_client: httpx2.AsyncClient
+) -> Model:
+    """An OpenAI chat-completions model (OpenAI itself, or a compatible server at base_url)."""
+    from openai import AsyncOpenAI
     from pydantic_ai.models.openai import OpenAIChatModel
     from pydantic_ai.providers.openai import OpenAIProvider
 
-    if not settings.llm_base_url:
-        raise ModelConfigError("openai-compatible models need PLOTWISE_LLM_BASE_URL")
-    provider = OpenAIProvider(
-        base_url=settings.llm_base_url, api_key=settings.llm_api_key or "not-needed"
-    )
-    return OpenAIChatModel(model_name, provider=provider)
+    # base_url None: the SDK reads OPENAI_BASE_URL, else api.openai.com.
+    client = AsyncOpenAI(api_key=api_key, base_url=base_url, http_client=http_client, max_retries=0)
+    return OpenAIChatModel(model_name, provider=OpenAIProvider(openai_client=client))
+
+
+def _anthropic(model_name: str, http_client: httpx2.AsyncClient) -> Model:
+    """An Anthropic Messages model (base URL from ANTHROPIC_BASE_URL when set)."""
+    from anthropic import AsyncAnthropic
+    from pydantic_ai.models.anthropic import AnthropicModel
+    from pydantic_ai.providers.anthropic import AnthropicProvider
+
+    api_key = _env_key("ANTHROPIC_API_KEY", f"anthropic:{model_name}")
+    client = AsyncAnthropic(api_key=api_key, http_client=http_client, max_retries=0)
+    return AnthropicModel(model_name, provider=AnthropicProvider(anthropic_client=client))
