@@ -47,6 +47,7 @@ from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.errors import ErrorBody, ModelError, PlotwiseError, TurnTimeoutError
 from plotwise.services import Services
 from plotwise.sql.cache import CachedResult
+from plotwise.store.models import TurnUsage
 from plotwise.store.transcript import STOPPED, TurnTranscript
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,8 @@ async def run_turn(
     question = fix.artifact.prompt if fix is not None and fix.artifact.prompt else message
     state = _TurnState(services, conversation_id, question)
     transcript = TurnTranscript(services.conversations, conversation_id, message)
-    yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=services.model_name)
+    model_name = services.model_name
+    yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=model_name)
     yield StageEvent(stage="thinking", message="Reading the question…")
     try:
         history = await transcript.start()
@@ -115,15 +117,19 @@ async def run_turn(
                     if isinstance(event, AgentRunResultEvent):
                         # Recorded before `done`: a client that reloads the conversation
                         # right after sees this answer.
-                        await transcript.succeed(event.result.all_messages())
                         usage = event.result.usage
+                        counts = Usage(
+                            input_tokens=usage.input_tokens,
+                            output_tokens=usage.output_tokens,
+                            requests=usage.requests,
+                            tool_calls=usage.tool_calls,
+                        )
+                        await transcript.succeed(
+                            event.result.all_messages(),
+                            TurnUsage(model=model_name, **counts.model_dump()),
+                        )
                         yield DoneEvent(
-                            usage=Usage(
-                                input_tokens=usage.input_tokens,
-                                output_tokens=usage.output_tokens,
-                                requests=usage.requests,
-                                tool_calls=usage.tool_calls,
-                            ),
+                            usage=counts,
                             elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
                         )
                         return

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+import httpx
 import pytest
 from pydantic_ai.models import override_allow_model_requests
 
@@ -64,12 +65,20 @@ def openai_turns(
 def test_openai_turn_with_a_tool_call_and_an_artifact(server_with, monkeypatch):
     with openai_turns(server_with, monkeypatch) as (url, requests):
         events = chat(url, QUESTION)
-    assert_full_turn(events, "openai:gpt-fake")
-    assert events[-1].data["usage"]["input_tokens"] == 22
-    assert events[-1].data["usage"]["output_tokens"] == 14
+        assert_full_turn(events, "openai:gpt-fake")
+        assert events[-1].data["usage"]["input_tokens"] == 22
+        assert events[-1].data["usage"]["output_tokens"] == 14
+        conversation_id = events[0].data["conversation_id"]
+        detail = httpx.get(f"{url}/api/conversations/{conversation_id}", timeout=10).json()
     first = requests[0]
     assert first["model"] == "gpt-fake" and first["stream"] is True
     assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "describe_table"}
+    # The turn's cost is stored with the conversation, as the done event reported it.
+    answer = detail["messages"][-1]
+    assert answer["role"] == "assistant" and answer["usage"] == {
+        "model": "openai:gpt-fake",
+        **events[-1].data["usage"],
+    }
 
 
 def test_anthropic_turn_with_a_tool_call_and_an_artifact(server_with, monkeypatch):

@@ -14,7 +14,8 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from plotwise.store import Database
-from plotwise.store.migrate import current, upgrade
+from plotwise.store.conversations import get_conversation
+from plotwise.store.migrate import current, downgrade, upgrade
 from plotwise.store.models import TemplateContent
 from plotwise.store.templates import (
     count_templates,
@@ -24,8 +25,10 @@ from plotwise.store.templates import (
     list_versions,
     update_template,
 )
+from plotwise.store.types import utcnow
 
 TABLES = {"template", "template_version", "conversation", "message", "artifact"}
+HEAD = "0002"
 
 
 def content(name: str = "Flights by month") -> TemplateContent:
@@ -39,7 +42,7 @@ def content(name: str = "Flights by month") -> TemplateContent:
 
 
 def test_fresh_database_is_migrated_to_the_models(store: Database):
-    assert current(store.engine) == "0001"
+    assert current(store.engine) == HEAD
     assert TABLES <= set(inspect(store.engine).get_table_names())
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
@@ -55,10 +58,43 @@ def test_migrating_again_changes_nothing_and_keeps_the_data(store_url: str):
     second = Database.open(store_url)  # runs the migrations again
     try:
         upgrade(second.engine)
-        assert current(second.engine) == "0001"
+        assert current(second.engine) == HEAD
         assert count_templates(second) == 1
     finally:
         second.close()
+
+
+def test_an_older_database_is_migrated_forward_keeping_its_messages(store_url: str):
+    db = Database.open(store_url)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM conversation"))
+        downgrade(db.engine, "0001")
+        assert "usage" not in {c["name"] for c in inspect(db.engine).get_columns("message")}
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO conversation (id, title, history, created_at, updated_at) "
+                    "VALUES ('c1', 'old', '[]', :now, :now)"
+                ),
+                {"now": utcnow()},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO message (id, conversation_id, position, role, content, sql, "
+                    "created_at) VALUES ('m1', 'c1', 0, 'user', 'hi', '[]', :now)"
+                ),
+                {"now": utcnow()},
+            )
+    finally:
+        db.close()
+    reopened = Database.open(store_url)  # migrates to the head again
+    try:
+        assert current(reopened.engine) == HEAD
+        detail = get_conversation(reopened, "c1")
+        assert [(m.content, m.usage) for m in detail.messages] == [("hi", None)]
+    finally:
+        reopened.close()
 
 
 def test_processes_starting_together_migrate_once(store_url: str):
@@ -73,7 +109,7 @@ def test_processes_starting_together_migrate_once(store_url: str):
     assert [p.returncode for p in starts] == [0] * 4, errors
     db = Database.open(store_url)
     try:
-        assert current(db.engine) == "0001"
+        assert current(db.engine) == HEAD
     finally:
         db.close()
 
@@ -87,7 +123,7 @@ def test_threads_opening_stores_together_do_not_interfere(tmp_path):
 
     try:
         assert run_threads(4, start) == []
-        assert [current(db.engine) for db in opened] == ["0001"] * 4
+        assert [current(db.engine) for db in opened] == [HEAD] * 4
     finally:
         for db in opened:
             db.close()

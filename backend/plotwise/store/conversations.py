@@ -31,6 +31,7 @@ from plotwise.store.models import (
     ConversationSummary,
     Message,
     MessagePublic,
+    TurnUsage,
 )
 from plotwise.store.types import new_id, utcnow
 
@@ -96,6 +97,7 @@ def record_answer(
             content=answer.content,
             sql=answer.sql,
             error=answer.error.model_dump() if answer.error else None,
+            usage=answer.usage.model_dump() if answer.usage else None,
         )
         session.add(message)
         session.flush()
@@ -158,8 +160,9 @@ def get_conversation(db: Database, conversation_id: str) -> ConversationDetail:
             artifacts.setdefault(artifact.message_id or "", []).append(to_record(artifact))
         messages = [
             MessagePublic(
-                **message.model_dump(exclude={"conversation_id", "position", "error"}),
+                **message.model_dump(exclude={"conversation_id", "position", "error", "usage"}),
                 error=ErrorBody.model_validate(message.error) if message.error else None,
+                usage=TurnUsage.model_validate(message.usage) if message.usage else None,
                 artifacts=artifacts.get(message.id, []),
             )
             for message in rows

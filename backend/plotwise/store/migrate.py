@@ -41,6 +41,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(alembic_config(engine), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo the migrations after ``revision`` (tests of upgrades from older databases)."""
+    with _ALEMBIC:
+        command.downgrade(alembic_config(engine), revision)
+
+
 def current(engine: Engine) -> str | None:
     """The revision the database is at, or None before the first migration."""
     from alembic.runtime.migration import MigrationContext

@@ -147,7 +147,20 @@ class Message(SQLModel, table=True):
     """SQL of the turn's successful queries."""
     error: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     """The error body if the turn failed."""
+    usage: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    """The turn's `TurnUsage` (assistant messages of finished turns; None before it existed)."""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TurnUsage(SQLModel):
+    """What one turn cost: its model, tokens and requests, as the model's provider reported."""
+
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    requests: int = 0
+    """Model requests (one per model response, tool-call rounds included)."""
+    tool_calls: int = 0
 
 
 class Artifact(SQLModel, table=True):
@@ -184,6 +197,8 @@ class Answer(SQLModel):
     """Artifacts the answer made."""
     error: ErrorBody | None = None
     """Why the turn failed, if it did."""
+    usage: TurnUsage | None = None
+    """What the turn cost, when it finished."""
 
 
 class MessagePublic(SQLModel):
@@ -196,6 +211,7 @@ class MessagePublic(SQLModel):
     artifacts: list[ArtifactRecord]
     sql: list[str]
     error: ErrorBody | None
+    usage: TurnUsage | None = None
 
 
 class ConversationSummary(SQLModel):

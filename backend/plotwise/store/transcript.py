@@ -18,7 +18,7 @@ from pydantic_ai.messages import ModelMessage
 from plotwise.api.events import ArtifactEvent, DataEvent, RevisionEvent, TextEvent
 from plotwise.errors import ErrorBody
 from plotwise.store.conversations import ConversationStore
-from plotwise.store.models import Answer
+from plotwise.store.models import Answer, TurnUsage
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,15 @@ class TurnTranscript:
         elif isinstance(event, ArtifactEvent):
             self._answer.artifact_ids.append(event.artifact_id)
 
-    async def succeed(self, messages: list[ModelMessage]) -> None:
-        """Record the answer and the model's new history (the next turn's context).
+    async def succeed(self, messages: list[ModelMessage], usage: TurnUsage) -> None:
+        """Record the answer, what it cost, and the model's new history (the next turn's context).
 
         Raises:
             sqlalchemy.exc.SQLAlchemyError: The store failed; the turn must then report an error.
 
         """
         self.finished = True
+        self._answer.usage = usage
         await self._conversations.record_answer(self._conversation_id, self._answer, messages)
 
     async def fail(self, error: ErrorBody) -> None:
