@@ -17,15 +17,13 @@ from plotwise.data.catalog import Catalog
 from plotwise.errors import BadRequestError, DatasetError
 from plotwise.local.lexicon import Lexicon
 from plotwise.semantic.definition import DatasetDefinition, load_definitions
+from plotwise.semantic.profile import profile_dataset
 from plotwise.settings import Settings
 from plotwise.sql.service import SQLService
 from plotwise.store.artifacts import ArtifactStore
 from plotwise.store.conversations import ConversationStore
 from plotwise.store.database import Database
 from plotwise.store.templates import TemplateStore
-
-VALUE_INDEX_LIMIT = 500
-"""Text dimensions with more distinct values than this are not indexed for filters."""
 
 
 @dataclass(frozen=True)
@@ -169,28 +167,10 @@ class Services:
 def _dataset_context(
     catalog: Catalog, definition: DatasetDefinition, settings: Settings
 ) -> DatasetContext:
-    lexicon = Lexicon.build(definition, _value_index(catalog, definition))
-    instructions = render_instructions(settings.prompts_dir, definition, max_rows=settings.max_rows)
+    """Read the dataset's values once; the lexicon and the instructions both use them."""
+    profile = profile_dataset(catalog, definition)
+    lexicon = Lexicon.build(definition, profile.value_index)
+    instructions = render_instructions(
+        settings.prompts_dir, definition, max_rows=settings.max_rows, profile=profile
+    )
     return DatasetContext(definition, lexicon, instructions)
-
-
-def _value_index(
-    catalog: Catalog, definition: DatasetDefinition
-) -> dict[tuple[str, str], list[str]]:
-    """Distinct values of the small text dimensions, for reading filters such as "from JFK"."""
-    index: dict[tuple[str, str], list[str]] = {}
-    cursor = catalog.cursor()
-    try:
-        for tname, table in definition.tables.items():
-            for cname, column in table.columns.items():
-                if column.role != "dimension" or column.type.upper() != "VARCHAR":
-                    continue
-                rows = cursor.execute(
-                    f'SELECT DISTINCT "{cname}" FROM "{tname}" WHERE "{cname}" IS NOT NULL '
-                    f"LIMIT {VALUE_INDEX_LIMIT + 1}"
-                ).fetchall()
-                if len(rows) <= VALUE_INDEX_LIMIT:
-                    index[(tname, cname)] = [str(r[0]) for r in rows]
-    finally:
-        cursor.close()
-    return index
