@@ -51,7 +51,7 @@ class Services:
     artifacts: ArtifactStore
     templates: TemplateStore
     model_override: Model | None = None
-    """A model used instead of ``settings.model`` (tests, embedding)."""
+    """A model used instead of ``settings.model`` and ``settings.models`` (tests, embedding)."""
     http_client: httpx2.AsyncClient | None = field(default=None, repr=False)
     """The provider models' HTTP client (`plotwise.agent.http`), made at the first turn that
     needs one; `aclose_http_client` closes it."""
@@ -107,10 +107,40 @@ class Services:
 
     @property
     def model_name(self) -> str:
-        """Name of the model that answers turns."""
+        """Name of the default model: the one that answers turns that name none."""
         if self.model_override is not None:
             return self.model_override.model_name
         return self.settings.model
+
+    @property
+    def model_names(self) -> list[str]:
+        """The models a turn may name: the default (`model_name`) first, then ``models``."""
+        return list(dict.fromkeys([self.model_name, *self.settings.models]))
+
+    def model_choice(self, name: str | None = None) -> str:
+        """The offered model a turn names, or the default one when None.
+
+        Raises:
+            BadRequestError: No offered model has that name; the message lists them.
+
+        """
+        if name is None:
+            return self.model_name
+        if name not in self.model_names:
+            raise BadRequestError(
+                f"unknown model {name!r}; available: {', '.join(self.model_names)}"
+            )
+        return name
+
+    def turn_model_name(self, name: str | None = None) -> str:
+        """Name of the model that answers a turn naming ``name`` (the default when None).
+
+        The override's name when one is set, since it answers every turn. ``name`` is not
+        checked here: `model` refuses one that is not offered.
+        """
+        if self.model_override is not None:
+            return self.model_override.model_name
+        return self.model_name if name is None else name
 
     def dataset(self, name: str | None = None) -> DatasetContext:
         """The named dataset, or the default one (the first enabled).
@@ -132,13 +162,26 @@ class Services:
         """Definition of the default dataset."""
         return self.dataset().definition
 
-    def model(self, dataset: str | None = None) -> Model:
-        """Build the model for one turn (lazily, so a missing key fails the turn only)."""
+    def model(self, dataset: str | None = None, model_name: str | None = None) -> Model:
+        """Build the model for one turn (lazily, so a missing key fails the turn only).
+
+        Args:
+            dataset: The turn's dataset (the local analyst reads its vocabulary).
+            model_name: One of `model_names`; the default model when None. The override,
+                when one is set, answers whatever is named.
+
+        Raises:
+            BadRequestError: ``model_name`` is not offered.
+            ModelConfigError: The model cannot be built (see `build_model`).
+
+        """
         if self.model_override is not None:
             return self.model_override
-        if self.http_client is None and self.settings.model.strip() != "local":
+        name = self.model_choice(model_name)
+        if self.http_client is None and name != "local":
             self.http_client = provider_http_client(self.settings)
-        return build_model(self.settings, self.dataset(dataset).lexicon, self.http_client)
+        lexicon = self.dataset(dataset).lexicon
+        return build_model(self.settings, lexicon, self.http_client, name=name)
 
     def deps(self, dataset: str | None = None) -> TurnDeps:
         """Dependencies of one agent run against ``dataset`` (the default when None)."""

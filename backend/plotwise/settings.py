@@ -32,6 +32,29 @@ _SIZE_UNITS = {
 }
 
 
+MODEL_PROVIDERS = ("openai", "anthropic", "openai-compatible")
+"""Providers a model name may name as ``<provider>:<model>``; ``local`` stands alone."""
+
+
+def model_name_problem(name: str) -> str | None:
+    """Say what is wrong with the form of a model name, or return None when it is well formed.
+
+    Only the form is checked (``local`` or ``<provider>:<model>``), not whether the provider
+    knows the model or a key is set: that is found out when a turn builds the model.
+    """
+    if name == "local":
+        return None
+    provider, colon, model = name.partition(":")
+    if not colon or provider not in MODEL_PROVIDERS:
+        return (
+            f"unknown model {name!r}: use local, openai:<model>, anthropic:<model> or "
+            "openai-compatible:<model>"
+        )
+    if not model.strip():
+        return f"model {name!r} names no model after {provider + ':'!r}"
+    return None
+
+
 def size_in_bytes(text: str) -> int:
     """Read a size in DuckDB's notation (``4GB`` = 4e9 bytes, ``512MiB``, ``1.5 GB``).
 
@@ -57,8 +80,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLOTWISE_", extra="ignore")
 
     model: str = "local"
-    """Which model answers: ``local`` (the offline analyst), ``openai:<model>``,
+    """Which model answers by default: ``local`` (the offline analyst), ``openai:<model>``,
     ``anthropic:<model>`` or ``openai-compatible:<model>`` (needs ``PLOTWISE_LLM_BASE_URL``)."""
+
+    models: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Further models a user may switch to, per turn (the UI's Model menu, ``model`` in
+    ``POST /api/chat``); ``model`` is always offered, first. ``PLOTWISE_MODELS`` takes a JSON list
+    (``["local", "openai:gpt-4.1"]``) or a comma-separated list; names are trimmed, duplicates
+    dropped. Each name must have the form ``model`` takes, or the start stops naming it. Empty
+    (the default) offers ``model`` alone."""
 
     llm_base_url: str | None = None
     """Base URL of an OpenAI-compatible chat-completions server (Ollama, vLLM, llama.cpp)."""
@@ -194,6 +224,37 @@ class Settings(BaseSettings):
         if isinstance(value, list | tuple):
             names = [str(name).strip().lower() for name in value]
             return list(dict.fromkeys(name for name in names if name))
+        return value
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _strip_model(cls, value: object) -> object:
+        """``PLOTWISE_MODEL= local`` is ``local``, and offered once beside ``models``."""
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("models", mode="before")
+    @classmethod
+    def _split_models(cls, value: object) -> object:
+        """Accept a JSON list or comma-separated names from the environment; trim them."""
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = json.loads(text) if text.startswith("[") else text.split(",")
+            except json.JSONDecodeError as error:
+                raise ValueError(f"not a JSON list of model names: {error}") from error
+        if isinstance(value, list | tuple):
+            names = [str(name).strip() for name in value]
+            return list(dict.fromkeys(name for name in names if name))
+        return value
+
+    @field_validator("models")
+    @classmethod
+    def _well_formed_models(cls, value: list[str]) -> list[str]:
+        """Refuse a name that could never be built, naming it."""
+        for name in value:
+            problem = model_name_problem(name)
+            if problem is not None:
+                raise ValueError(f"PLOTWISE_MODELS: {problem}")
         return value
 
     @field_validator("sandbox_origin", "app_origin")

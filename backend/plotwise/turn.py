@@ -75,6 +75,7 @@ async def run_turn(
     dataset: str | None = None,
     *,
     fix: FixRequest | None = None,
+    model: str | None = None,
 ) -> AsyncIterator[BaseModel]:
     """Run one turn and yield its events (see ``docs/protocol.md``), ending in done or error.
 
@@ -88,6 +89,8 @@ async def run_turn(
         fix: Makes this a "Fix it" turn: the model gets the failed component and its error
             (``message`` is what the conversation shows); the new artifact answers the same
             question as the failed one.
+        model: The model to answer with, one of `Services.model_names`; the default when None.
+            An unknown name ends the turn with a ``bad_request`` error.
 
     Yields:
         Event models from `plotwise.api.events`. Failures are yielded as one `ErrorEvent`, never
@@ -100,7 +103,7 @@ async def run_turn(
     question = fix.artifact.prompt if fix is not None and fix.artifact.prompt else message
     state = _TurnState(services, conversation_id, question)
     transcript = TurnTranscript(services.conversations, conversation_id, message)
-    model_name = services.model_name
+    model_name = services.turn_model_name(model)
     yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=model_name)
     yield StageEvent(stage="thinking", message="Reading the question…")
     try:
@@ -110,7 +113,7 @@ async def run_turn(
                 fix.prompt() if fix is not None else message,
                 message_history=history,
                 deps=services.deps(dataset),
-                model=services.model(dataset),
+                model=services.model(dataset, model),
                 usage_limits=UsageLimits(request_limit=services.settings.turn_max_requests),
             ) as run:
                 async for event in run:

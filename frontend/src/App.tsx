@@ -3,6 +3,7 @@ import { PanelLeft } from "lucide-react";
 import { ChatPanel } from "./chat/ChatPanel";
 import { configStore } from "./config/configStore";
 import { ClearHistoryButton } from "./chat/ClearHistoryButton";
+import { ModelPicker } from "./model/ModelPicker";
 import { LeftRail } from "./rail/LeftRail";
 import { ParamsSidebar } from "./sidebar/ParamsSidebar";
 import { useAppStore } from "./store/appStore";
@@ -36,6 +37,7 @@ export function App() {
         <img src="/favicon.svg" alt="" width={22} height={22} />
         <span className="app-name">Plotwise</span>
         <span className="app-tagline">chat with your data</span>
+        <ModelPicker />
         <ClearHistoryButton />
       </header>
       <div className="workspace" onKeyDown={(event) => event.key === "Escape" && railOpen && setRailOpen(false)}>

@@ -1,4 +1,4 @@
-"""Model choice from ``PLOTWISE_MODEL``, built lazily at the start of each turn.
+"""Models named by ``PLOTWISE_MODEL`` (or ``PLOTWISE_MODELS``), built lazily at each turn's start.
 
 Provider models talk through one shared HTTP client (`plotwise.agent.http`): retries with
 backoff that honour ``Retry-After``, and a stall limit. The SDK clients are built here, with
@@ -15,15 +15,17 @@ from pydantic_ai.models import Model
 from plotwise.errors import ModelConfigError
 from plotwise.local.lexicon import Lexicon
 from plotwise.local.model import local_analyst_model
-from plotwise.settings import Settings
-
-PROVIDER_PREFIXES = ("openai:", "anthropic:", "openai-compatible:")
+from plotwise.settings import Settings, model_name_problem
 
 
 def build_model(
-    settings: Settings, lexicon: Lexicon, http_client: httpx2.AsyncClient | None = None
+    settings: Settings,
+    lexicon: Lexicon,
+    http_client: httpx2.AsyncClient | None = None,
+    *,
+    name: str | None = None,
 ) -> Model:
-    """Build the configured model.
+    """Build the configured model, or the one named.
 
     Args:
         settings: ``model`` is ``local``, ``openai:<model>``, ``anthropic:<model>`` or
@@ -31,23 +33,20 @@ def build_model(
         lexicon: Vocabulary of the active dataset, used by the local analyst.
         http_client: The client provider models send their requests through (see
             `plotwise.agent.http.provider_http_client`); unused by the local analyst.
+        name: The model to build, in ``settings.model``'s form; ``settings.model`` when None.
 
     Raises:
         ModelConfigError: Unknown provider, an empty model name, a missing base URL, or a
             provider key missing from the environment (``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY``).
 
     """
-    name = settings.model.strip()
+    name = (settings.model if name is None else name).strip()
     if name == "local":
         return local_analyst_model(lexicon)
+    problem = model_name_problem(name)
+    if problem is not None:
+        raise ModelConfigError(problem)
     provider, _, model_name = name.partition(":")
-    if f"{provider}:" not in PROVIDER_PREFIXES:
-        raise ModelConfigError(
-            f"unknown model {name!r}: use local, openai:<model>, anthropic:<model> or "
-            "openai-compatible:<model>"
-        )
-    if not model_name.strip():
-        raise ModelConfigError(f"model {name!r} names no model after {provider + ':'!r}")
     if http_client is None:
         raise ModelConfigError(f"model {name!r} needs an HTTP client")
     if provider == "anthropic":

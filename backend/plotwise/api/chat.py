@@ -31,6 +31,9 @@ class ChatRequest(BaseModel):
     """The dataset to ask against (see ``GET /api/config``); the default dataset when omitted."""
     fix: FixBody | None = None
     """Ask the model to fix this failed artifact (the "Fix it" action)."""
+    model: str | None = Field(default=None, max_length=200)
+    """The model to answer with, one of ``models`` in ``GET /api/config``; the default when
+    omitted."""
 
     @field_validator("message")
     @classmethod
@@ -53,6 +56,9 @@ class ConfigResponse(BaseModel):
     """What the UI needs to know about the server."""
 
     model: str
+    """The default model."""
+    models: list[str]
+    """Every model a chat request may name, the default first."""
     dataset: str
     """The default dataset."""
     datasets: list[str]
@@ -70,9 +76,11 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
     """Run one turn and stream its events (``docs/protocol.md``).
 
     Raises:
+        BadRequestError: ``model`` names a model that is not offered (400 before any event).
         NotFoundError: ``fix`` names an artifact that does not exist (404 before any event).
 
     """
+    services.model_choice(body.model)  # an unknown model: 400, before any event
     fix = None
     if body.fix is not None:
         artifact = await services.artifacts.get(body.fix.artifact_id)
@@ -81,7 +89,14 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
     async def events() -> AsyncIterator[ServerSentEvent]:
         turn_id = ""
         async for sequence, event in _numbered(
-            run_turn(services, body.message, body.conversation_id, body.dataset, fix=fix)
+            run_turn(
+                services,
+                body.message,
+                body.conversation_id,
+                body.dataset,
+                fix=fix,
+                model=body.model,
+            )
         ):
             if isinstance(event, MetaEvent):
                 turn_id = event.turn_id
@@ -92,10 +107,11 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
 
 @router.get("/config")
 async def config(services: ServicesDep, request: Request) -> ConfigResponse:
-    """Report the active model and dataset, and where and how long artifacts render."""
+    """Report the models, the datasets, and where and how long artifacts render."""
     settings = services.settings
     return ConfigResponse(
         model=services.model_name,
+        models=services.model_names,
         dataset=services.definition.name,
         datasets=list(services.datasets),
         tables=list(services.definition.tables),

@@ -13,6 +13,8 @@ export interface ChatRequest {
   message: string;
   /** "Fix it": the failed artifact and the error its sandbox reported. */
   fix?: { artifact_id: string; error: string };
+  /** The model to answer with (one the server offers); the server's default when omitted. */
+  model?: string;
 }
 
 export interface SseDecoder {

@@ -4,6 +4,7 @@ import { parseServerConfig } from "./api";
 const APP = "http://127.0.0.1:8000";
 const GOOD = {
   model: "local",
+  models: ["local", "openai:gpt-4.1"],
   dataset: "nycflights13",
   datasets: ["nycflights13", "penguins", 7],
   tables: ["flights"],
@@ -16,12 +17,19 @@ describe("parseServerConfig", () => {
   it("reads the fields the UI uses", () => {
     expect(parseServerConfig(GOOD, APP)).toEqual({
       model: "local",
+      models: ["local", "openai:gpt-4.1"],
       dataset: "nycflights13",
       datasets: ["nycflights13", "penguins"],
       maxRows: 1000,
       sandboxUrl: "http://127.0.0.1:8001/sandbox/index.html",
       renderTimeoutMs: 5000,
     });
+  });
+
+  it("always offers the default model, first and once", () => {
+    const read = (models: unknown) => parseServerConfig({ ...GOOD, model: "openai:gpt-4.1", models }, APP)?.models;
+    expect(read(undefined)).toEqual(["openai:gpt-4.1"]);
+    expect(read(["local", "openai:gpt-4.1", 3])).toEqual(["openai:gpt-4.1", "local"]);
   });
 
   it("refuses a sandbox on the app's own origin", () => {

@@ -3,7 +3,10 @@ import { isRecord, numberField, stringField } from "../lib/json";
 
 /** What GET /api/config reports (field names as the UI uses them). */
 export interface ServerConfig {
+  /** The default model. */
   model: string;
+  /** The models a chat request may name, the default first. */
+  models: string[];
   dataset: string;
   datasets: string[];
   maxRows: number;
@@ -22,6 +25,10 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
 /**
  * Reads the server's answer; null when a field the UI needs is missing or malformed, or when
  * the sandbox would share `appOrigin` (that would give generated code the app's rights).
@@ -30,11 +37,13 @@ export function parseServerConfig(body: unknown, appOrigin: string): ServerConfi
   if (!isRecord(body)) return null;
   const sandboxUrl = stringField(body, "sandbox_url", "");
   const renderTimeoutMs = numberField(body, "render_timeout_ms", 0);
-  const datasets = Array.isArray(body.datasets) ? body.datasets.filter((name): name is string => typeof name === "string") : [];
+  const datasets = stringList(body.datasets);
   if (!isHttpUrl(sandboxUrl) || new URL(sandboxUrl).origin === appOrigin) return null;
   if (renderTimeoutMs <= 0) return null;
+  const model = stringField(body, "model", "unknown");
   return {
-    model: stringField(body, "model", "unknown"),
+    model,
+    models: [...new Set([model, ...stringList(body.models)])],
     dataset: stringField(body, "dataset", ""),
     datasets,
     maxRows: numberField(body, "max_rows", 0),

@@ -195,3 +195,26 @@ describe("app store: Fix it", () => {
     expect(store.getState().messages).toHaveLength(0);
   });
 });
+
+describe("app store: the model", () => {
+  it("names the model picked when each turn starts, Fix it included", async () => {
+    const requests: ChatRequest[] = [];
+    let model: string | null = "openai:gpt-4.1";
+    const store = createAppStore({ streamChat: scripted(TURN, requests), storage: memoryStorage(), requestModel: () => model, persistDelayMs: 0 });
+    store.getState().send("first");
+    await afterTurn(store);
+    model = "local";
+    store.getState().fixArtifact("a1", "Render error: boom");
+    await afterTurn(store);
+    expect(requests.map((r) => r.model)).toEqual(["openai:gpt-4.1", "local"]);
+    expect(requests[0]).toEqual({ message: "first", model: "openai:gpt-4.1" });
+  });
+
+  it("names no model before the configuration is known", async () => {
+    const requests: ChatRequest[] = [];
+    const store = createAppStore({ streamChat: scripted(TURN, requests), storage: memoryStorage(), requestModel: () => null, persistDelayMs: 0 });
+    store.getState().send("first");
+    await afterTurn(store);
+    expect(requests).toEqual([{ message: "first" }]);
+  });
+});

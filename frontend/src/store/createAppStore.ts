@@ -6,6 +6,7 @@ import { clientErrorBody, streamChat, type ChatRequest } from "../chat/sse";
 import type { StoredConversation } from "../conversations/api";
 import { conversationToData, refetchable } from "../conversations/restore";
 import type { JsonValue } from "../lib/json";
+import { currentRequestModel } from "../model/modelStore";
 import { buildDataRequest, defaultQueryParams, fetchArtifactData } from "../query/api";
 import { addOpenedTemplate } from "../templates/open";
 import type { OpenedTemplate } from "../templates/parse";
@@ -66,6 +67,8 @@ export interface StoreDeps {
   streamChat: typeof streamChat;
   fetchArtifactData: typeof fetchArtifactData;
   storage: SyncStorage;
+  /** The model a new turn names, null for the server's default (read as each turn starts). */
+  requestModel: () => string | null;
   /** Saves happen at most this often (0: on every change, as tests want). */
   persistDelayMs: number;
 }
@@ -92,7 +95,14 @@ function isAbort(error: unknown): boolean {
 
 /** Creates the app's store, persisted to `deps.storage` (localStorage by default). */
 export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
-  const deps: StoreDeps = { streamChat, fetchArtifactData, storage: safeLocalStorage(), persistDelayMs: PERSIST_DELAY_MS, ...overrides };
+  const deps: StoreDeps = {
+    streamChat,
+    fetchArtifactData,
+    storage: safeLocalStorage(),
+    requestModel: currentRequestModel,
+    persistDelayMs: PERSIST_DELAY_MS,
+    ...overrides,
+  };
   // One data request per artifact: a newer one aborts the older, so the latest values win.
   const dataRequests = new Map<string, AbortController>();
 
@@ -152,6 +162,8 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
           };
           const request: ChatRequest = conversationId === null ? { message } : { message, conversation_id: conversationId };
           if (fix !== undefined) request.fix = fix;
+          const model = deps.requestModel();
+          if (model !== null) request.model = model;
           deps
             .streamChat(request, onEvent, abort.signal)
             .then(() => {
