@@ -4,6 +4,7 @@ import { isStreaming } from "./chatState";
 import { Composer } from "./Composer";
 import { EmptyState } from "./EmptyState";
 import { MessageView } from "./MessageView";
+import { retryQuestion } from "./retry";
 import "./chat.css";
 
 // Follow new content only when the reader is already near the bottom.
@@ -60,7 +61,11 @@ export function ChatPanel() {
           {messages.length === 0 ? (
             <EmptyState onPick={onSend} />
           ) : (
-            messages.map((message) => <MessageView key={message.id} message={message} />)
+            messages.map((message, index) => {
+              const question = streaming ? null : retryQuestion(messages, index);
+              const onRetry = question === null ? undefined : () => onSend(question);
+              return <MessageView key={message.id} message={message} onRetry={onRetry} />;
+            })
           )}
         </div>
       </div>

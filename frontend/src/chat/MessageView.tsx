@@ -5,6 +5,7 @@ import { useAppStore } from "../store/appStore";
 import type { AssistantMessage, ChatMessage } from "./chatState";
 import { ErrorNotice } from "./ErrorNotice";
 import { Markdown } from "./Markdown";
+import { isIncomplete } from "./retry";
 import { StageIndicator } from "./StageIndicator";
 import { ToolCallView } from "./ToolCallView";
 
@@ -18,7 +19,7 @@ function footer(message: AssistantMessage): string | null {
     .join(" · ");
 }
 
-function AssistantBody({ message }: { message: AssistantMessage }) {
+function AssistantBody({ message, onRetry }: { message: AssistantMessage; onRetry?: () => void }) {
   const key = message.artifactKey;
   const record = useAppStore((state) => (key === null ? null : (state.artifacts[key] ?? null)));
   const active = useAppStore((state) => key !== null && state.activeArtifact === key);
@@ -42,14 +43,25 @@ function AssistantBody({ message }: { message: AssistantMessage }) {
         <ArtifactView extraction={extraction} record={record} status={message.status} active={active} onActivate={activate} />
       )}
       <Markdown text={extraction.after} />
-      {message.error && <ErrorNotice error={message.error} />}
+      {isIncomplete(message) && (
+        <p className="message-incomplete" data-testid="message-incomplete">
+          Incomplete: the answer stopped here.
+        </p>
+      )}
+      {message.error && <ErrorNotice error={message.error} onRetry={onRetry} />}
       {meta && <p className="message-footer">{meta}</p>}
     </>
   );
 }
 
+interface MessageViewProps {
+  message: ChatMessage;
+  /** Asks a failed answer's question again (its error is recoverable and it is the last). */
+  onRetry?: () => void;
+}
+
 /** One chat message; assistant messages stream their markdown, tool calls and artifact. */
-export const MessageView = memo(function MessageView({ message }: { message: ChatMessage }) {
+export const MessageView = memo(function MessageView({ message, onRetry }: MessageViewProps) {
   return (
     <article
       className={`message message-${message.role}`}
@@ -57,7 +69,7 @@ export const MessageView = memo(function MessageView({ message }: { message: Cha
       data-role={message.role}
       data-status={message.role === "assistant" ? message.status : undefined}
     >
-      {message.role === "user" ? <p className="message-text">{message.text}</p> : <AssistantBody message={message} />}
+      {message.role === "user" ? <p className="message-text">{message.text}</p> : <AssistantBody message={message} onRetry={onRetry} />}
     </article>
   );
 });
