@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic_ai.models import Model
 from starlette.applications import Starlette
 from starlette.datastructures import URL
@@ -18,6 +19,7 @@ from plotwise import __version__
 from plotwise.api.artifacts import router as artifacts_router
 from plotwise.api.chat import router as chat_router
 from plotwise.api.conversations import router as conversations_router
+from plotwise.api.deps import ServicesDep
 from plotwise.api.errors import install_error_handlers
 from plotwise.api.standalone import router as standalone_router
 from plotwise.api.templates import router as templates_router
@@ -68,6 +70,11 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     @app.get("/api/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    # For operators' scrapers, not the browser: outside /api and the OpenAPI schema.
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics(services: ServicesDep) -> Response:
+        return Response(services.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     def app_headers(url: URL) -> dict[str, str]:
         if url.path.startswith("/api/"):

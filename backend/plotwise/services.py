@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import httpx2
 from pydantic_ai import Agent
 from pydantic_ai.models import Model
+from pydantic_ai.toolsets import FunctionToolset
 
 from plotwise.agent.core import build_agent
 from plotwise.agent.deps import TurnDeps
@@ -16,6 +17,7 @@ from plotwise.agent.prompts import render_instructions
 from plotwise.data.catalog import Catalog
 from plotwise.errors import BadRequestError, DatasetError
 from plotwise.local.lexicon import Lexicon
+from plotwise.metrics import Metrics
 from plotwise.semantic.definition import DatasetDefinition, load_definitions
 from plotwise.semantic.profile import profile_dataset
 from plotwise.settings import Settings
@@ -50,6 +52,8 @@ class Services:
     conversations: ConversationStore
     artifacts: ArtifactStore
     templates: TemplateStore
+    metrics: Metrics
+    """Prometheus metrics of the turns these services run (``GET /metrics``)."""
     model_override: Model | None = None
     """A model used instead of ``settings.model`` and ``settings.models`` (tests, embedding)."""
     http_client: httpx2.AsyncClient | None = field(default=None, repr=False)
@@ -102,6 +106,7 @@ class Services:
             conversations=ConversationStore(store),
             artifacts=ArtifactStore(store),
             templates=TemplateStore(store),
+            metrics=Metrics(_function_tool_names(agent)),
             model_override=model,
         )
 
@@ -205,6 +210,15 @@ class Services:
             self.catalog.close()
         finally:
             self.store.close()
+
+
+def _function_tool_names(agent: Agent[TurnDeps, str]) -> list[str]:
+    return [
+        name
+        for toolset in agent.toolsets
+        if isinstance(toolset, FunctionToolset)
+        for name in toolset.tools
+    ]
 
 
 def _dataset_context(

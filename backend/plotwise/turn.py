@@ -45,6 +45,7 @@ from plotwise.artifact.extract import find_component
 from plotwise.artifact.policy import validate_component
 from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.errors import ErrorBody, ModelError, PlotwiseError, TurnTimeoutError
+from plotwise.metrics import TimedModel
 from plotwise.services import Services
 from plotwise.sql.cache import CachedResult
 from plotwise.store.models import TurnUsage
@@ -113,7 +114,7 @@ async def run_turn(
                 fix.prompt() if fix is not None else message,
                 message_history=history,
                 deps=services.deps(dataset),
-                model=services.model(dataset, model),
+                model=TimedModel(services.model(dataset, model), services.metrics, model_name),
                 usage_limits=UsageLimits(request_limit=services.settings.turn_max_requests),
             ) as run:
                 async for event in run:
@@ -131,15 +132,18 @@ async def run_turn(
                             event.result.all_messages(),
                             TurnUsage(model=model_name, **counts.model_dump()),
                         )
+                        elapsed = time.perf_counter() - started
+                        services.metrics.turn_ended("done", elapsed)
                         yield DoneEvent(
                             usage=counts,
-                            elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
+                            elapsed_ms=round(elapsed * 1000, 2),
                         )
                         return
                     for out in await _translate(event, state):
                         transcript.observe(out)
                         yield out
     except Exception as exc:  # noqa: BLE001 - any failure must end the stream as an error event
+        services.metrics.turn_ended("error", time.perf_counter() - started)
         error = _error_body(exc, services, turn_id, state)
         await transcript.fail(error)
         yield ErrorEvent(**error.model_dump())
@@ -217,6 +221,7 @@ async def _text(delta: str, state: _TurnState) -> list[BaseModel]:
 
 def _tool_result(event: FunctionToolResultEvent, state: _TurnState) -> list[BaseModel]:
     part = event.part
+    state.services.metrics.tool_call(part.tool_name, ok=part.outcome == "success")
     if part.outcome != "success":
         return [
             ToolResultEvent(
