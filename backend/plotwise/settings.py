@@ -215,16 +215,7 @@ class Settings(BaseSettings):
     @classmethod
     def _split_datasets(cls, value: object) -> object:
         """Accept a JSON list or comma-separated names from the environment; normalise names."""
-        if isinstance(value, str):
-            text = value.strip()
-            try:
-                value = json.loads(text) if text.startswith("[") else text.split(",")
-            except json.JSONDecodeError as error:
-                raise ValueError(f"not a JSON list of dataset names: {error}") from error
-        if isinstance(value, list | tuple):
-            names = [str(name).strip().lower() for name in value]
-            return list(dict.fromkeys(name for name in names if name))
-        return value
+        return _name_list(value, "dataset", lower=True)
 
     @field_validator("model", mode="before")
     @classmethod
@@ -236,16 +227,7 @@ class Settings(BaseSettings):
     @classmethod
     def _split_models(cls, value: object) -> object:
         """Accept a JSON list or comma-separated names from the environment; trim them."""
-        if isinstance(value, str):
-            text = value.strip()
-            try:
-                value = json.loads(text) if text.startswith("[") else text.split(",")
-            except json.JSONDecodeError as error:
-                raise ValueError(f"not a JSON list of model names: {error}") from error
-        if isinstance(value, list | tuple):
-            names = [str(name).strip() for name in value]
-            return list(dict.fromkeys(name for name in names if name))
-        return value
+        return _name_list(value, "model", lower=False)
 
     @field_validator("models")
     @classmethod
@@ -299,3 +281,25 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.resolved_data_dir() / 'plotwise.db'}"
+
+
+def _name_list(value: object, what: str, *, lower: bool) -> object:
+    """A list of names from a JSON list or comma-separated text (other values left to pydantic).
+
+    Names are trimmed, lower-cased if ``lower``, and blanks and repeats dropped (first kept).
+
+    Raises:
+        ValueError: Text that starts like a JSON list but is not one (names ``what``).
+
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        except json.JSONDecodeError as error:
+            raise ValueError(f"not a JSON list of {what} names: {error}") from error
+    if isinstance(value, list | tuple):
+        names = [str(name).strip() for name in value]
+        names = [name.lower() for name in names] if lower else names
+        return list(dict.fromkeys(name for name in names if name))
+    return value

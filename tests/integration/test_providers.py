@@ -46,6 +46,14 @@ def assert_full_turn(events: list[Event], model: str) -> None:
     assert events[-1].data["usage"]["requests"] == 2
 
 
+def turn_error(events: list[Event], code: str, *, recoverable: bool) -> dict[str, Any]:
+    """The turn ended with exactly this error (code and recoverable); returns its body."""
+    error = events[-1].data
+    assert events[-1].event == "error", error
+    assert (error["code"], error["recoverable"]) == (code, recoverable), error
+    return error
+
+
 @contextmanager
 def openai_turns(
     server_with: Serve,
@@ -81,6 +89,23 @@ def test_openai_turn_with_a_tool_call_and_an_artifact(server_with, monkeypatch):
     }
 
 
+def test_openai_compatible_server_answers_through_the_same_turn(server_with):
+    fake, requests = fake_openai_app(SQL, ANSWER)
+    with live_server(fake) as llm_url, override_allow_model_requests(True):
+        settings = {"llm_base_url": f"{llm_url}/v1", "llm_api_key": "sk-test"}
+        with server_with(model="openai-compatible:fake-model", **settings) as url:
+            events = chat(url, QUESTION)
+    assert_full_turn(events, "openai-compatible:fake-model")
+    assert events[-1].data["usage"]["input_tokens"] == 22
+    first = requests[0]
+    assert first["model"] == "fake-model" and first["stream"] is True
+    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "describe_table"}
+    system = " ".join(str(m.get("content")) for m in first["messages"] if m["role"] == "system")
+    assert "flights" in system and "component" in system.lower()
+    tool_reply = next(m for m in requests[1]["messages"] if m["role"] == "tool")
+    assert tool_reply["tool_call_id"] == "call_fake1" and "EWR" in tool_reply["content"]
+
+
 def test_anthropic_turn_with_a_tool_call_and_an_artifact(server_with, monkeypatch):
     fake, requests = fake_anthropic_app(SQL, ANSWER)
     with live_server(fake) as llm_url, override_allow_model_requests(True):
@@ -106,9 +131,8 @@ def test_a_missing_key_fails_the_turn_not_the_server(server_with, monkeypatch):
     with server_with(model="anthropic:claude-fake") as url:
         events = chat(url, QUESTION)
         assert chat(url, QUESTION)[-1].event == "error"
-    error = events[-1].data
-    assert events[-1].event == "error" and error["code"] == "model_config"
-    assert "ANTHROPIC_API_KEY" in error["message"] and error["recoverable"] is False
+    error = turn_error(events, "model_config", recoverable=False)
+    assert "ANTHROPIC_API_KEY" in error["message"]
 
 
 def test_429_with_retry_after_is_waited_out_and_retried(server_with, monkeypatch):
@@ -146,9 +170,8 @@ def test_a_provider_that_keeps_failing_ends_the_turn_within_its_retry_budget(
         started = time.monotonic()
         events = chat(url, QUESTION)
         elapsed = time.monotonic() - started
-    error = events[-1].data
-    assert events[-1].event == "error" and error["code"] == "model_error"
-    assert error["recoverable"] is True and "503" in error["message"]
+    error = turn_error(events, "model_error", recoverable=True)
+    assert "503" in error["message"]
     assert 2 <= len(requests) <= 5 and elapsed < 2.0 + 3.0
 
 
@@ -156,9 +179,8 @@ def test_a_provider_that_keeps_failing_ends_the_turn_within_its_retry_budget(
 def test_refused_requests_are_not_retried(server_with, monkeypatch, status):
     with openai_turns(server_with, monkeypatch, [Step("status", status=status)]) as (url, requests):
         events = chat(url, QUESTION)
-    error = events[-1].data
-    assert events[-1].event == "error" and error["code"] == "model_rejected"
-    assert error["recoverable"] is False and str(status) in error["message"]
+    error = turn_error(events, "model_rejected", recoverable=False)
+    assert str(status) in error["message"]
     assert len(requests) == 1
 
 
@@ -168,9 +190,8 @@ def test_a_stream_that_stalls_after_its_headers_is_stopped(server_with, monkeypa
         started = time.monotonic()
         events = chat(url, QUESTION)
         elapsed = time.monotonic() - started
-    error = events[-1].data
-    assert events[-1].event == "error" and error["code"] == "model_error"
-    assert error["recoverable"] is True and "sent nothing for 1 s" in error["message"]
+    error = turn_error(events, "model_error", recoverable=True)
+    assert "sent nothing for 1 s" in error["message"]
     assert elapsed < 1.0 + 4.0
     # The text that arrived before the stall was streamed, and the data kept.
     assert any(e.event == "text" for e in events) and any(e.event == "data" for e in events)
@@ -180,9 +201,7 @@ def test_a_truncated_stream_ends_the_turn_with_a_recoverable_error(server_with, 
     steps = [tool_step(SQL), Step("truncate", text=ANSWER)]
     with openai_turns(server_with, monkeypatch, steps) as (url, _):
         events = chat(url, QUESTION)
-    error = events[-1].data
-    assert events[-1].event == "error" and error["code"] == "model_error"
-    assert error["recoverable"] is True
+    turn_error(events, "model_error", recoverable=True)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +230,6 @@ def test_an_endless_tool_call_loop_is_stopped_by_the_request_limit(server_with, 
         requests,
     ):
         events = chat(url, QUESTION)
-    error = events[-1].data
-    assert events[-1].event == "error" and error["code"] == "model_error"
-    assert error["recoverable"] is True and "request_limit" in error["message"]
+    error = turn_error(events, "model_error", recoverable=True)
+    assert "request_limit" in error["message"]
     assert len(requests) == 4
