@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from plotwise.artifact.policy_text import policy_placeholders
+from plotwise.data.files import sql_literal
 from plotwise.errors import DatasetError
 from plotwise.semantic.definition import DatasetDefinition
 from plotwise.semantic.profile import (
@@ -126,7 +127,7 @@ def _literal(value: Scalar) -> str:
         text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
         if len(text) > MAX_VALUE_CHARS:
             text = text[: MAX_VALUE_CHARS - 1] + "…"
-        return "'" + text.replace("'", "''") + "'"
+        return sql_literal(text)
     if isinstance(value, float):
         return repr(value)
     return str(value)  # ints, decimals; dates and timestamps as 2013-01-01 05:00:00

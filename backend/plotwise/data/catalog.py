@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from plotwise.data.datasets import ensure_datasets
+from plotwise.data.files import sql_identifier, sql_literal
 from plotwise.errors import DatasetError, NotFoundError
 from plotwise.settings import Settings
 from plotwise.sql.result import ColumnSchema
@@ -81,7 +82,7 @@ class Catalog:
             columns = {
                 table: [
                     ColumnSchema(name=row[0], type=row[1])
-                    for row in connection.execute(f"DESCRIBE {_identifier(table)}").fetchall()
+                    for row in connection.execute(f"DESCRIBE {sql_identifier(table)}").fetchall()
                 ]
                 for table in files
             }
@@ -224,7 +225,7 @@ def open_engine(
     try:
         for table, path in files.items():
             source = f"read_parquet({_literal(path)})"
-            connection.execute(f"CREATE VIEW {_identifier(table)} AS SELECT * FROM {source}")
+            connection.execute(f"CREATE VIEW {sql_identifier(table)} AS SELECT * FROM {source}")
         _lock_down(connection, settings, data_dir or settings.resolved_data_dir(), files)
     except BaseException:
         connection.close()
@@ -264,7 +265,7 @@ def _lock_down(
     statements = [
         # temp_directory and allowed_paths must be set while external access is still on.
         f"SET GLOBAL temp_directory = {_literal(temp_dir)}",
-        f"SET GLOBAL max_temp_directory_size = {_literal_text(settings.duckdb_temp_limit)}",
+        f"SET GLOBAL max_temp_directory_size = {sql_literal(settings.duckdb_temp_limit)}",
         f"SET GLOBAL allowed_paths = [{allowed}]",
         "SET GLOBAL enable_external_access = false",
         # No extension may be installed or loaded, neither on demand nor from the community
@@ -279,7 +280,7 @@ def _lock_down(
         # A fixed time zone makes TIMESTAMPTZ results independent of the host.
         "SET GLOBAL TimeZone = 'UTC'",
         f"SET GLOBAL threads = {int(settings.duckdb_threads)}",
-        f"SET GLOBAL memory_limit = {_literal_text(settings.duckdb_memory_limit)}",
+        f"SET GLOBAL memory_limit = {sql_literal(settings.duckdb_memory_limit)}",
         # Last: from here on no SET, RESET or PRAGMA can change any of the above.
         "SET GLOBAL lock_configuration = true",
     ]
@@ -287,16 +288,6 @@ def _lock_down(
         connection.execute(statement)
 
 
-def _identifier(name: str) -> str:
-    """Quote a name as a SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _literal(path: Path) -> str:
     """Quote a path as a SQL string literal."""
-    return _literal_text(str(path))
-
-
-def _literal_text(text: str) -> str:
-    """Quote text as a SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+    return sql_literal(str(path))

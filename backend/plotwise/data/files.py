@@ -181,3 +181,8 @@ def fsync(path: Path) -> None:
 def sql_literal(text: str) -> str:
     """Quote text as a SQL string literal (COPY targets cannot be bound parameters)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    """Quote a name as a SQL identifier (table and column names from definitions)."""
+    return '"' + name.replace('"', '""') + '"'

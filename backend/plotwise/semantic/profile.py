@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Final
 
 import duckdb
 
+from plotwise.data.files import sql_identifier
 from plotwise.errors import DatasetError
 from plotwise.semantic.definition import DatasetDefinition, TableDef
 
@@ -118,7 +119,7 @@ def profile_dataset(catalog: Catalog, definition: DatasetDefinition) -> DatasetP
 def _fields(table: TableDef) -> list[tuple[str, str, bool, bool]]:
     """(name, SQL expression, is a dimension, is a VARCHAR column) of a table's fields."""
     fields = [
-        (name, _identifier(name), col.role == "dimension", col.type.upper() == "VARCHAR")
+        (name, sql_identifier(name), col.role == "dimension", col.type.upper() == "VARCHAR")
         for name, col in table.columns.items()
     ]
     fields.extend(
@@ -136,7 +137,7 @@ def _ranges(
     if not exprs:
         return {}
     select = ", ".join(f"min({expr}), max({expr})" for expr in exprs.values())
-    row = _fetch(cursor, f"SELECT {select} FROM {_identifier(tname)}", tname)[0]
+    row = _fetch(cursor, f"SELECT {select} FROM {sql_identifier(tname)}", tname)[0]
     return {name: (row[2 * i], row[2 * i + 1]) for i, name in enumerate(exprs)}
 
 
@@ -146,7 +147,7 @@ def _frequent_values(
     """Up to `VALUE_INDEX_LIMIT` + 1 distinct values, most frequent first, ties by value."""
     rows = _fetch(
         cursor,
-        f"SELECT {expr}, count(*) FROM {_identifier(tname)} WHERE {expr} IS NOT NULL "
+        f"SELECT {expr}, count(*) FROM {sql_identifier(tname)} WHERE {expr} IS NOT NULL "
         f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {VALUE_INDEX_LIMIT + 1}",
         f"{tname}.{name}",
     )
@@ -158,7 +159,3 @@ def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, what: str) -> list[tuple
         return cursor.execute(sql).fetchall()
     except duckdb.Error as exc:
         raise DatasetError(f"could not read the values of {what}: {exc}") from exc
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

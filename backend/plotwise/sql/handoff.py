@@ -163,7 +163,7 @@ class _Spool:
                 with pa.ipc.new_stream(sink, schema) as writer:
                     while (batch := self._queue.get()) is not None and not self._stopped:
                         writer.write_batch(batch)
-        except OSError:  # pyarrow's I/O errors are OSErrors too
+        except (OSError, pa.ArrowException):  # pyarrow's I/O errors are OSErrors too
             self._failed = True
 
 
