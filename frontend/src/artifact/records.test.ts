@@ -22,6 +22,7 @@ function dataEvent(queryId: string, rows: DataEvent["rows"]): DataEvent {
     params: {},
     param_specs: [],
     cache: null,
+    job: null,
   };
 }
 

@@ -8,6 +8,8 @@ export interface ServerArtifact {
   code: string;
   language: string;
   query_id: string | null;
+  /** The Spark job whose preview it renders, if any. */
+  job_id: string | null;
   sql: string | null;
   param_specs: QueryParamSpec[];
   created_at: string | null;
@@ -27,6 +29,7 @@ export function parseServerArtifact(value: unknown): ServerArtifact | null {
     code,
     language: stringField(value, "language", "tsx"),
     query_id: stringField(value, "query_id", null),
+    job_id: stringField(value, "job_id", null),
     sql: stringField(value, "sql", null),
     param_specs: parseParamSpecs(value.param_specs),
     created_at: stringField(value, "created_at", null),

@@ -7,6 +7,7 @@ import type {
   ToolResultEvent,
   Usage,
 } from "./events";
+import { upsertJob, type MessageJob } from "../job/messageJobs";
 import type { JsonObject } from "../lib/json";
 
 export interface UserMessage {
@@ -34,6 +35,8 @@ export interface AssistantMessage {
   toolCalls: ToolCall[];
   /** Query results of this turn, held until the artifact that renders one arrives. */
   data: DataEvent[];
+  /** The Spark jobs this answer submitted, each at its latest snapshot. */
+  jobs: MessageJob[];
   artifact: ArtifactEvent | null;
   /** Key of this answer's artifact in the store's `artifacts`. */
   artifactKey: string | null;
@@ -67,6 +70,7 @@ function newAssistant(id: string): AssistantMessage {
     stage: null,
     toolCalls: [],
     data: [],
+    jobs: [],
     artifact: null,
     artifactKey: null,
     error: null,
@@ -99,8 +103,13 @@ export function applyEvent(message: AssistantMessage, event: ChatEvent): Assista
           call.id === event.tool_call_id ? { ...call, result: event } : call,
         ),
       };
-    case "data":
-      return { ...message, data: [...message.data, event] };
+    case "data": {
+      // A Spark preview's query id is its submit_spark call's id; its job is final by now.
+      const jobs = event.job === null ? message.jobs : upsertJob(message.jobs, event.query_id, event.job);
+      return { ...message, data: [...message.data, event], jobs };
+    }
+    case "job":
+      return { ...message, jobs: upsertJob(message.jobs, event.tool_call_id, event.job) };
     case "artifact":
       return { ...message, artifact: event };
     case "error":

@@ -1,5 +1,10 @@
+import { parseJob, type Job } from "../job/model";
+import { parseErrorBody, type ErrorBody } from "../lib/errorBody";
 import { booleanField, isJsonValue, isRecord, numberField, stringField, type JsonObject } from "../lib/json";
 import { parseQueryResult, type QueryResult } from "../query/result";
+
+// The one error shape lives in lib/errorBody (a failed Spark job carries it too).
+export { parseErrorBody, type ErrorBody };
 
 // Mirrors backend/plotwise/api/events.py (see docs/protocol.md); field names stay snake_case.
 
@@ -42,8 +47,17 @@ export interface ToolResultEvent {
   error: string | null;
 }
 
+/** A query result; one from `submit_spark` is its job's preview and names the job in `job`. */
 export interface DataEvent extends QueryResult {
   type: "data";
+}
+
+/** A snapshot of a Spark job the turn follows: sent on each change, the last one final. */
+export interface JobEvent {
+  type: "job";
+  /** The `submit_spark` call that submitted the job. */
+  tool_call_id: string;
+  job: Job;
 }
 
 export interface ArtifactEvent {
@@ -52,15 +66,8 @@ export interface ArtifactEvent {
   code: string;
   language: string;
   query_id: string | null;
-}
-
-/** The one JSON error shape, shared by HTTP errors and `error` events. */
-export interface ErrorBody {
-  code: string;
-  message: string;
-  stage: string | null;
-  recoverable: boolean;
-  trace_id: string | null;
+  /** The Spark job whose preview the component renders, if any. */
+  job_id: string | null;
 }
 
 export interface ErrorEvent extends ErrorBody {
@@ -94,23 +101,13 @@ export type ChatEvent =
   | ToolCallEvent
   | ToolResultEvent
   | DataEvent
+  | JobEvent
   | ArtifactEvent
   | ErrorEvent
   | DoneEvent;
 
 function isStage(value: unknown): value is Stage {
   return typeof value === "string" && (STAGES as readonly string[]).includes(value);
-}
-
-/** Reads the one JSON error shape from an untrusted object, with safe defaults. */
-export function parseErrorBody(obj: Record<string, unknown>): ErrorBody {
-  return {
-    code: stringField(obj, "code", "error"),
-    message: stringField(obj, "message", "Something went wrong."),
-    stage: stringField(obj, "stage", null),
-    recoverable: booleanField(obj, "recoverable", false),
-    trace_id: stringField(obj, "trace_id", null),
-  };
 }
 
 function parseUsage(value: unknown): Usage {
@@ -173,6 +170,11 @@ export function toChatEvent(payload: unknown): ChatEvent | null {
       const result = parseQueryResult(p);
       return result === null ? null : { type: "data", ...result };
     }
+    case "job": {
+      const id = stringField(p, "tool_call_id", null);
+      const job = parseJob(p.job);
+      return id === null || job === null ? null : { type: "job", tool_call_id: id, job };
+    }
     case "artifact": {
       const id = stringField(p, "artifact_id", null);
       const code = stringField(p, "code", null);
@@ -183,6 +185,7 @@ export function toChatEvent(payload: unknown): ChatEvent | null {
         code,
         language: stringField(p, "language", "tsx"),
         query_id: stringField(p, "query_id", null),
+        job_id: stringField(p, "job_id", null),
       };
     }
     case "error":
@@ -194,8 +197,8 @@ export function toChatEvent(payload: unknown): ChatEvent | null {
   }
 }
 
-/** The SQL of a `run_sql` tool call, or null for other tools. */
+/** The SQL of a `run_sql` (`sql`) or `submit_spark` (`query`) tool call, or null for other tools. */
 export function sqlOf(args: JsonObject): string | null {
-  const sql = args.sql;
+  const sql = args.sql ?? args.query;
   return typeof sql === "string" ? sql : null;
 }

@@ -14,6 +14,7 @@ function answer(overrides: Partial<AssistantMessage> = {}): AssistantMessage {
     stage: null,
     toolCalls: [],
     data: [],
+    jobs: [],
     artifact: null,
     artifactKey: null,
     error,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { jobJson, succeededJson } from "../job/testing";
 import { artifactJson } from "../templates/testing";
 import { deleteConversationRequest, getConversationRequest, listConversationsRequest, parseConversation, parseConversationList } from "./api";
 
@@ -36,5 +37,21 @@ describe("parseConversation", () => {
     expect(conversation?.messages[1]).toMatchObject({ sql: ["SELECT 1"], artifacts: [{ artifact_id: "art_1", query_id: "q1" }] });
     expect(conversation?.messages[2]?.error).toEqual({ code: "sql_error", message: "bad column", stage: "query", recoverable: true, trace_id: "t" });
     expect(parseConversation({ id: "c1" })).toBeNull();
+  });
+
+  it("reads an answer's Spark jobs, skipping malformed ones, and none when the field is missing", () => {
+    const conversation = parseConversation({
+      id: "c1",
+      messages: [
+        { id: "m2", role: "assistant", content: "Here.", artifacts: [artifactJson({ job_id: "job_1a2b3c4d5e6f7a8b" })], sql: [], jobs: [succeededJson(), { job_id: "job_x" }, jobJson({ job_id: "job_2" })] },
+        { id: "m4", role: "assistant", content: "Older answer." },
+      ],
+    });
+    expect(conversation?.messages[0]?.jobs.map((job) => [job.job_id, job.state])).toEqual([
+      ["job_1a2b3c4d5e6f7a8b", "succeeded"],
+      ["job_2", "running"],
+    ]);
+    expect(conversation?.messages[0]?.artifacts[0]?.job_id).toBe("job_1a2b3c4d5e6f7a8b");
+    expect(conversation?.messages[1]?.jobs).toEqual([]);
   });
 });

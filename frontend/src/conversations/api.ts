@@ -1,5 +1,6 @@
 import { parseServerArtifact, type ServerArtifact } from "../artifact/serverArtifact";
 import { parseErrorBody, type ErrorBody } from "../chat/events";
+import { parseJob, type Job } from "../job/model";
 import { callJson, segment, type ApiRequest, type ApiResult } from "../lib/http";
 import { isRecord, numberField, stringField } from "../lib/json";
 
@@ -19,7 +20,7 @@ export interface ConversationSummary {
   message_count: number;
 }
 
-/** One stored message: markdown, the SQL it ran, its artifacts and error. */
+/** One stored message: markdown, the SQL it ran, its artifacts, Spark jobs and error. */
 export interface StoredMessage {
   id: string;
   role: "user" | "assistant";
@@ -27,6 +28,8 @@ export interface StoredMessage {
   created_at: string;
   artifacts: ServerArtifact[];
   sql: string[];
+  /** The Spark jobs the answer submitted, in their current state. */
+  jobs: Job[];
   error: ErrorBody | null;
 }
 
@@ -85,6 +88,7 @@ function parseMessage(value: unknown): StoredMessage | null {
     created_at: stringField(value, "created_at", ""),
     artifacts,
     sql,
+    jobs: Array.isArray(value.jobs) ? value.jobs.map(parseJob).filter((j): j is Job => j !== null) : [],
     error: isRecord(value.error) ? parseErrorBody(value.error) : null,
   };
 }

@@ -32,6 +32,7 @@ function assistantMessage(message: StoredMessage, artifactKey: string | null): A
     stage: null,
     toolCalls: toolCalls(message),
     data: [],
+    jobs: message.jobs.map((job) => ({ toolCallId: null, job })),
     artifact: null,
     artifactKey,
     usage: null,

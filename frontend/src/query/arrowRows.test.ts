@@ -19,6 +19,7 @@ import {
   type Vector,
 } from "apache-arrow";
 import { describe, expect, it } from "vitest";
+import { succeededJson } from "../job/testing";
 import { decodeArrowResult } from "./arrowRows";
 
 const META = {
@@ -44,9 +45,9 @@ function column<T extends DataType>(type: T, data: T["TArray"]): Vector<T> {
   return makeVector(new Data(type, 0, 3, 1, { [BufferType.DATA]: data, [BufferType.VALIDITY]: FIRST_TWO }));
 }
 
-function ipc(vectors: Record<string, Vector>): Uint8Array {
+function ipc(vectors: Record<string, Vector>, meta: object = META): Uint8Array {
   const table = new Table(vectors);
-  table.schema.metadata.set("plotwise", JSON.stringify(META));
+  table.schema.metadata.set("plotwise", JSON.stringify(meta));
   return tableToIPC(table, "stream");
 }
 
@@ -82,5 +83,13 @@ describe("decodeArrowResult", () => {
     const table = new Table({ a: vectorFromArray([1, 2], new Int32()) });
     expect(decodeArrowResult(tableToIPC(table, "stream"))).toBeNull();
     expect(decodeArrowResult(new TextEncoder().encode('{"rows": []}'))).toBeNull();
+  });
+
+  it("reads the Spark job of an artifact whose rows are a job's preview", () => {
+    const bytes = ipc({ carrier: vectorFromArray(["9E", "AA"], new Utf8()) }, { ...META, columns: [{ name: "carrier", type: "VARCHAR" }], row_count: 2, truncated: true, job: succeededJson() });
+    const result = decodeArrowResult(bytes);
+    expect(result?.rows).toEqual([["9E"], ["AA"]]);
+    expect(result?.job).toMatchObject({ state: "succeeded", row_count: 12345, files: [{ format: "parquet" }, { format: "csv" }] });
+    expect(decodeArrowResult(ipc({ carrier: vectorFromArray(["9E"], new Utf8()) }))?.job).toBeNull();
   });
 });

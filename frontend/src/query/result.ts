@@ -1,3 +1,4 @@
+import { parseJob, type Job } from "../job/model";
 import { booleanField, isJsonValue, isRecord, numberField, stringField, type JsonObject, type JsonValue } from "../lib/json";
 
 // The query result as the server sends it, in the `data` SSE event and from
@@ -49,6 +50,8 @@ export interface QueryResult {
   params: JsonObject;
   param_specs: QueryParamSpec[];
   cache: CacheInfo | null;
+  /** The Spark job these rows are the first of (a `submit_spark` result); null for DuckDB's. */
+  job: Job | null;
 }
 
 function isScalar(value: unknown): value is Scalar {
@@ -133,5 +136,6 @@ export function parseQueryResult(obj: Record<string, unknown>): QueryResult | nu
     params: parseParams(obj.params),
     param_specs: parseParamSpecs(obj.param_specs),
     cache: parseCache(obj.cache),
+    job: parseJob(obj.job),
   };
 }

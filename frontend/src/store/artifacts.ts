@@ -40,6 +40,7 @@ export function newArtifact(key: string, messageId: string, source: ArtifactSour
     fetchedAt: null,
     dataVersion: null,
     cache: null,
+    job: null,
     loading: null,
     error: null,
     prompt: null,
@@ -60,6 +61,7 @@ export function withResult(record: ArtifactRecord, result: QueryResult): Artifac
     fetchedAt: result.fetched_at || null,
     dataVersion: result.data_version || null,
     cache: result.cache,
+    job: result.job,
     loading: null,
     error: null,
   };

@@ -11,7 +11,7 @@ const TURN: ChatEvent[] = [
   { type: "stage", stage: "query", message: "Running SQL" },
   dataEvent(),
   { type: "text", delta: "Here it is.\n\n```tsx\n" + CHART_CODE + "\n```\n" },
-  { type: "artifact", artifact_id: "a1", code: CHART_CODE, language: "tsx", query_id: "q1" },
+  { type: "artifact", artifact_id: "a1", code: CHART_CODE, language: "tsx", query_id: "q1", job_id: null },
   { type: "done", usage: { input_tokens: 1, output_tokens: 1, requests: 1, tool_calls: 1 }, elapsed_ms: 10 },
 ];
 

@@ -5,6 +5,8 @@ import type { ChatEvent } from "../chat/events";
 import { clientErrorBody, streamChat, type ChatRequest } from "../chat/sse";
 import type { StoredConversation } from "../conversations/api";
 import { conversationToData, refetchable } from "../conversations/restore";
+import { replaceJob } from "../job/messageJobs";
+import type { Job } from "../job/model";
 import type { JsonValue } from "../lib/json";
 import { currentRequestModel } from "../model/modelStore";
 import { buildDataRequest, defaultQueryParams, fetchArtifactData } from "../query/api";
@@ -57,6 +59,11 @@ export interface AppActions {
   openTemplate: (opened: OpenedTemplate) => boolean;
   /** Remembers the template an artifact was saved as (or a new version of it). */
   setArtifactTemplate: (key: string, template: TemplateRef) => void;
+  /**
+   * A newer snapshot of a Spark job an answer shows (polled, or a cancel request's answer);
+   * a final state is never replaced by an older running one.
+   */
+  updateJob: (job: Job) => void;
 }
 
 export type AppState = AppData & AppActions;
@@ -223,6 +230,11 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
             return true;
           },
           setArtifactTemplate: (key, template) => setRecord(key, (r) => ({ ...r, template })),
+          updateJob: (job) =>
+            set((state) => {
+              const messages = replaceJob(state.messages, job);
+              return messages === state.messages ? state : { messages };
+            }),
         };
       },
       {

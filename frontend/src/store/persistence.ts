@@ -1,5 +1,7 @@
 import type { PersistStorage, StorageValue } from "zustand/middleware";
 import type { AssistantMessage, ChatMessage } from "../chat/chatState";
+import { restoreMessageJobs } from "../job/messageJobs";
+import { parseJob } from "../job/model";
 import { isRecord, type JsonObject } from "../lib/json";
 import { parseParamSpecs } from "../query/result";
 import type { AppData, ArtifactRecord, PersistedData, TemplateRef } from "./types";
@@ -39,6 +41,8 @@ function restoreMessage(value: unknown): ChatMessage | null {
     status: message.status === "streaming" ? "stopped" : message.status,
     toolCalls: Array.isArray(value.toolCalls) ? message.toolCalls : [],
     data: [],
+    // Saved before Spark jobs existed, this field is missing.
+    jobs: restoreMessageJobs(value.jobs),
     artifactKey: typeof value.artifactKey === "string" ? value.artifactKey : null,
   };
 }
@@ -69,6 +73,7 @@ function restoreArtifact(key: string, value: unknown): ArtifactRecord | null {
     // Saved before templates existed, these fields are missing; they are only extras.
     prompt: typeof value.prompt === "string" ? value.prompt : null,
     template: restoreTemplateRef(value.template),
+    job: parseJob(value.job),
   };
 }
 

@@ -42,6 +42,7 @@ export function queryResult(overrides: Partial<QueryResult> = {}): QueryResult {
       { name: "origin", type: "select", label: "Origin", default: "JFK", options: ["EWR", "JFK", "LGA"], min: null, max: null, step: null },
     ],
     cache: { key: "k1", hit: false, stored_at: "2026-11-21T08:00:00Z", expires_at: null },
+    job: null,
     ...overrides,
   };
 }

@@ -22,7 +22,7 @@ describe("applyChatAction", () => {
   });
 
   it("keeps the first artifact of an answer and ignores events after its end", () => {
-    const artifact = (id: string): ChatAction => ({ type: "event", id: "m1", event: { type: "artifact", artifact_id: id, code: CHART_CODE, language: "tsx", query_id: null } });
+    const artifact = (id: string): ChatAction => ({ type: "event", id: "m1", event: { type: "artifact", artifact_id: id, code: CHART_CODE, language: "tsx", query_id: null, job_id: null } });
     const state = run([send, artifact("a1"), artifact("a2"), done, { type: "event", id: "m1", event: { type: "stage", stage: "answer", message: "" } }]);
     expect(Object.keys(state.artifacts)).toEqual(["a1"]);
     expect(state.artifacts.a1?.data).toBeNull();
@@ -38,7 +38,7 @@ describe("applyChatAction", () => {
 
 describe("applyChatAction, results after the artifact", () => {
   it("binds a result that arrives after the artifact naming it", () => {
-    const artifact: ChatAction = { type: "event", id: "m1", event: { type: "artifact", artifact_id: "a1", code: CHART_CODE, language: "tsx", query_id: "q1" } };
+    const artifact: ChatAction = { type: "event", id: "m1", event: { type: "artifact", artifact_id: "a1", code: CHART_CODE, language: "tsx", query_id: "q1", job_id: null } };
     const state = run([send, artifact, { type: "event", id: "m1", event: dataEvent({ query_id: "q0" }) }, { type: "event", id: "m1", event: dataEvent() }]);
     expect(state.artifacts.a1).toMatchObject({ queryId: "q1", data: { rowCount: 2 }, queryParams: { origin: "JFK" } });
   });

@@ -1,5 +1,6 @@
 import type { ChatMessage } from "../chat/chatState";
 import type { ErrorBody, Stage } from "../chat/events";
+import type { Job } from "../job/model";
 import type { JsonObject, JsonValue } from "../lib/json";
 import type { CacheInfo, ColumnSchema, QueryParamSpec } from "../query/result";
 
@@ -42,6 +43,8 @@ export interface ArtifactRecord {
   fetchedAt: string | null;
   dataVersion: string | null;
   cache: CacheInfo | null;
+  /** The Spark job whose preview `data` is (its files hold every row); null for DuckDB's rows. */
+  job: Job | null;
   /** Transient: a data request in flight. */
   loading: DataLoading | null;
   /** The last data request's error; the previous data is kept. */

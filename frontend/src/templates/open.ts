@@ -50,6 +50,7 @@ export function addOpenedTemplate(state: ChatData, opened: OpenedTemplate, messa
     stage: null,
     toolCalls: [],
     data: [],
+    jobs: [],
     artifact: null,
     artifactKey: key,
     error: null,
