@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { BookmarkPlus, Download } from "lucide-react";
+import { JobDownloads } from "../job/JobDownloads";
 import { fileNameFor, saveBlob } from "../lib/download";
 import { appStore } from "../store/appStore";
 import type { ArtifactRecord } from "../store/types";
@@ -13,7 +14,10 @@ function currentTitle(record: ArtifactRecord): string {
   return artifactTitle(record, appStore.getState().messages);
 }
 
-/** "Save as template" and "Download HTML" for one artifact; both need the server's copy of it. */
+/**
+ * "Save as template" and "Download HTML" for one artifact (both need the server's copy of
+ * it), and, when its rows are a Spark job's preview, the job's Parquet and CSV files.
+ */
 export function ArtifactActions({ record }: { record: ArtifactRecord }) {
   const [saving, setSaving] = useState(false);
   const [downloading, setDownloading] = useState(false);
@@ -37,6 +41,7 @@ export function ArtifactActions({ record }: { record: ArtifactRecord }) {
 
   return (
     <>
+      {record.job && <JobDownloads job={record.job} compact />}
       <button
         type="button"
         className="artifact-params-button"

@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { ChartColumn, Code, SlidersHorizontal } from "lucide-react";
 import type { TurnStatus } from "../chat/chatState";
+import { previewText } from "../job/format";
 import { formatFetchedAt } from "../lib/time";
 import { useAppStore } from "../store/appStore";
 import type { ArtifactRecord } from "../store/types";
@@ -30,6 +31,14 @@ interface ArtifactViewProps {
 function placeholder(status: TurnStatus, complete: boolean): string {
   if (status === "streaming") return complete ? "Preparing the chart…" : "Writing the component…";
   return "The component was not finished, so there is nothing to render.";
+}
+
+/** "12 rows", "1,000 rows (truncated)", or for a Spark job's preview "Preview of 1,000 of 12,345 rows". */
+function rowsSummary(record: ArtifactRecord): string {
+  const data = record.data;
+  if (data === null) return "";
+  if (record.job !== null) return previewText(data.rowCount, record.job);
+  return `${data.rowCount.toLocaleString()} rows${data.truncated ? " (truncated)" : ""}`;
 }
 
 function LiveChart({ record }: { record: ArtifactRecord }) {
@@ -91,7 +100,12 @@ export function ArtifactView({ extraction, record, status, active, onActivate }:
           ) : (
             <>
               {!extraction.complete && status === "streaming" ? "streaming…" : (extraction.language ?? record?.language ?? "tsx")}
-              {record?.data && ` · ${record.data.rowCount.toLocaleString()} rows${record.data.truncated ? " (truncated)" : ""}`}
+              {record?.data && (
+                <>
+                  {" · "}
+                  <span data-testid="artifact-rows">{rowsSummary(record)}</span>
+                </>
+              )}
             </>
           )}
         </span>

@@ -1,6 +1,8 @@
-import { memo, useMemo } from "react";
+import { Fragment, memo, useMemo } from "react";
 import { ArtifactView } from "../artifact/ArtifactView";
 import { extractCode } from "../artifact/extractCode";
+import { JobCard } from "../job/JobCard";
+import { needsPolling, type MessageJob } from "../job/messageJobs";
 import { useAppStore } from "../store/appStore";
 import type { AssistantMessage, ChatMessage } from "./chatState";
 import { ErrorNotice } from "./ErrorNotice";
@@ -19,6 +21,11 @@ function footer(message: AssistantMessage): string | null {
     .join(" · ");
 }
 
+function MessageJobCard({ entry, message }: { entry: MessageJob; message: AssistantMessage }) {
+  const updateJob = useAppStore((state) => state.updateJob);
+  return <JobCard job={entry.job} poll={needsPolling(entry, message)} onJob={updateJob} />;
+}
+
 function AssistantBody({ message, onRetry }: { message: AssistantMessage; onRetry?: () => void }) {
   const key = message.artifactKey;
   const record = useAppStore((state) => (key === null ? null : (state.artifacts[key] ?? null)));
@@ -32,11 +39,23 @@ function AssistantBody({ message, onRetry }: { message: AssistantMessage; onRetr
       ? { before: found.before, code: record.code, after: "", language: "tsx" as const, complete: true }
       : found;
   const meta = footer(message);
+  // A Spark job shows below the tool call that submitted it; one without (restored) after all.
+  const jobOf = (callId: string) => message.jobs.find((entry) => entry.toolCallId === callId);
+  const looseJobs = message.jobs.filter((entry) => entry.toolCallId === null || !message.toolCalls.some((call) => call.id === entry.toolCallId));
   return (
     <>
       {message.status === "streaming" && <StageIndicator stage={message.stage} />}
-      {message.toolCalls.map((call) => (
-        <ToolCallView key={call.id} call={call} />
+      {message.toolCalls.map((call) => {
+        const entry = jobOf(call.id);
+        return (
+          <Fragment key={call.id}>
+            <ToolCallView call={call} />
+            {entry && <MessageJobCard entry={entry} message={message} />}
+          </Fragment>
+        );
+      })}
+      {looseJobs.map((entry) => (
+        <MessageJobCard key={entry.job.job_id} entry={entry} message={message} />
       ))}
       <Markdown text={extraction.before} />
       {extraction.language !== null && (

@@ -1,4 +1,5 @@
 import { RefreshCw } from "lucide-react";
+import { previewText } from "../job/format";
 import { formatFetchedAt } from "../lib/time";
 import type { ArtifactRecord } from "../store/types";
 import { useAppStore } from "../store/appStore";
@@ -45,7 +46,11 @@ export function DataSection({ record }: { record: ArtifactRecord }) {
         <dd data-testid="data-version">{record.dataVersion ?? "—"}</dd>
         <dt>Rows</dt>
         <dd data-testid="row-count">
-          {record.data ? `${record.data.rowCount.toLocaleString()}${record.data.truncated ? " (truncated)" : ""}` : "—"}
+          {record.data === null
+            ? "—"
+            : record.job !== null
+              ? previewText(record.data.rowCount, record.job)
+              : `${record.data.rowCount.toLocaleString()}${record.data.truncated ? " (truncated)" : ""}`}
         </dd>
       </dl>
     </section>
