@@ -9,12 +9,12 @@ FRONTEND_SRC := $(shell find frontend/src frontend/index.html sandbox/src sandbo
 	-type f 2>/dev/null) $(wildcard frontend/*.ts sandbox/*.ts frontend/tsconfig*.json sandbox/tsconfig*.json) \
 	backend/plotwise/artifact/component_policy.json
 
-.PHONY: run test install install-dev build chromium postgres lint lock eval clean
+.PHONY: run test install install-dev build java chromium postgres lint lock eval clean
 
-run: install ## install everything and serve http://127.0.0.1:8000
+run: install java ## install everything and serve http://127.0.0.1:8000
 	$(BIN)/plotwise serve
 
-test: install-dev chromium postgres build ## install everything and run every test
+test: install-dev java chromium postgres build ## install everything and run every test
 	npm test
 	$(BIN)/python -m pytest
 
@@ -42,6 +42,13 @@ build: frontend/dist/index.html sandbox/dist/index.html
 
 frontend/dist/index.html sandbox/dist/index.html &: node_modules/.package-lock.json $(FRONTEND_SRC)
 	npm run build
+
+# Not a prerequisite of `install`: the Docker image runs Spark jobs on a Spark Connect server of
+# its own (docker-compose.yml) and needs no Java.
+java: ## Debian's OpenJDK 17 for the Spark Connect server Plotwise starts, unless Java 17+ is there
+	@v=$$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p'); \
+	[ "$${v:-0}" -ge 17 ] 2>/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
 
 chromium: ## Debian's Chromium for the browser tests (Playwright never downloads a browser)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
