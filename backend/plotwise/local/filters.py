@@ -180,13 +180,17 @@ class FilterReading:
             return None
         return prefer(self.lex.phrases.get(("arrival", "delay"), ()), kinds={"column"})
 
+    def is_value(self, raw: str) -> bool:
+        """True for a word read as a value of the data ("JFK"), never for "5" or "a"."""
+        # Numbers are limits or comparisons ("top 5", "more than 60"), never codes.
+        return bool(self.lex.values.get(raw)) and len(raw) >= 2 and any(c.isalpha() for c in raw)
+
     def _value_filters(self, plan: Plan) -> list[Filter]:
         filters = []
         for token in self.tokens:
-            refs = self.lex.values.get(token.raw)
-            # Numbers are limits or comparisons ("top 5", "more than 60"), never codes.
-            if not refs or len(token.raw) < 2 or not any(c.isalpha() for c in token.raw):
+            if not self.is_value(token.raw):
                 continue
+            refs = self.lex.values[token.raw]
             prev = self.words[token.index - 1] if token.index else ""
             ordered = sorted(refs, key=lambda r: _hint_score(r, prev), reverse=True)
             for ref in ordered:
