@@ -128,3 +128,42 @@ def test_parameter_specs_of_inferred_filters(lexicon, question, expected):
 
 def test_definition_path_is_the_bundled_one():
     assert Path(PROJECT_ROOT / "fixtures" / "datasets" / "nycflights13.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("Number of flights delayed more than 3 hours", [("dep_delay", ">", 180)]),
+        ("Number of flights over 2000 miles", [("distance", ">", 2000)]),
+        ("Number of flights that arrived more than 60 minutes late", [("arr_delay", ">", 60)]),
+        (
+            "Number of flights with a departure delay of at least 2 hours",
+            [("dep_delay", ">=", 120)],
+        ),
+        (
+            "Average arrival delay for flights delayed over 60 minutes",
+            [("dep_delay", ">", 60)],
+        ),
+    ],
+)
+def test_comparisons_in_units_and_after_their_number(lexicon, question, filters):
+    """A duration is converted to the column's unit; "hours" is then no grouping; a bare
+    "delayed" or "late" is the departure delay unless the question speaks of arriving."""
+    plan = plan_question(question, lexicon)
+    assert shape(plan)["where"] == filters and plan.dimensions == []
+    assert [s.default for s in plan.param_specs()] == [f[2] for f in filters]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("show all carriers", {"table": "flights", "agg": "count", "by": ["carrier"]}),
+        ("show all airlines", {"table": "airlines", "agg": None, "by": []}),
+        ("Show all planes", {"table": "planes", "agg": None, "by": []}),
+    ],
+)
+def test_all_values_of_a_dimension_are_counted_but_all_rows_of_a_table_listed(
+    lexicon, question, expected
+):
+    got = shape(plan_question(question, lexicon))
+    assert {k: got[k] for k in expected} == expected

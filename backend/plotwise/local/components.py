@@ -93,3 +93,20 @@ def render_component(spec: ChartSpec, columns: list[ColumnSchema]) -> str:
         "time": "true" if spec.time else "false",
     }
     return TEMPLATES[spec.kind].substitute(values)
+
+
+def render_preview(columns: list[ColumnSchema], total_rows: int, label: str) -> str:
+    """Return the TSX source of a table previewing an export's first rows.
+
+    Args:
+        columns: The exported columns; ``data`` rows are keyed by their names.
+        total_rows: Rows in the exported files (shown beside the rows previewed).
+        label: What the rows are, e.g. "Flights from JFK".
+
+    """
+    values = {
+        "columns": json.dumps([c.name for c in columns]),
+        "total": json.dumps(total_rows),
+        "label": json.dumps(label),
+    }
+    return TEMPLATES["preview"].substitute(values)

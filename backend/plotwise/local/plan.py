@@ -63,7 +63,11 @@ class Filter:
 
 @dataclass
 class Plan:
-    """A single-table (or one-join-per-dimension) aggregate query over a dataset."""
+    """A single-table (or one-join-per-dimension) query over a dataset.
+
+    An aggregate when it has a ``measure``; else a listing of ``columns`` (all of them when
+    empty) sorted by ``order``.
+    """
 
     table: str
     measure: Measure | None
@@ -76,6 +80,11 @@ class Plan:
     limit: int | None = None
     explicit_order: bool = False
     """True when the question asked for an order (top N, lowest first)."""
+    columns: list[FieldRef] = field(default_factory=list)
+    """The columns a listing selects."""
+    order: list[FieldRef] = field(default_factory=list)
+    """The columns a listing is sorted by (descending when ``explicit_order`` and
+    ``descending``)."""
 
     def param_specs(self) -> list[QueryParamSpec]:
         """The query parameters of the plan's filters, in filter order."""
@@ -97,6 +106,8 @@ class Plan:
             group.append(expr)
         if self.measure is not None:
             select.append(f"{self._measure_sql(self.measure)} AS {self.measure.alias}")
+        else:
+            select.extend(self._expr(c) for c in self.columns)
         if not select:
             select.append("*")
         sql = f"SELECT {', '.join(select)} FROM {self.table}"
@@ -119,7 +130,8 @@ class Plan:
 
     def _order_by(self) -> str | None:
         if self.measure is None:
-            return None
+            suffix = " DESC" if self.explicit_order and self.descending else ""
+            return ", ".join(self._expr(r) + suffix for r in self.order) or None
         direction = "DESC" if self.descending else "ASC"
         if self.dimensions and not self.explicit_order and self.dimensions[0].role == "time":
             return ", ".join(self.dimension_alias(d) for d in self.dimensions)
@@ -133,7 +145,12 @@ class Plan:
         For example "I counted flights per carrier, where month = July, keeping the top 5."
         """
         if self.measure is None:
-            return f"I listed the rows of {self.table}."
+            text = f"I listed the rows of {self.table}"
+            if self.filters:
+                text += ", where " + " and ".join(f.label for f in self.filters)
+            if self.order:
+                text += ", ordered by " + ", ".join(r.name for r in self.order)
+            return text + "."
         subject = self.measure.label
         for prefix in ("number of ", "distinct ", "share of "):
             subject = subject.removeprefix(prefix)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from plotwise.local.filters import FilterReading
-from plotwise.local.lexicon import FieldRef, Lexicon, Match, Token, prefer, tokenize
+from plotwise.local.lexicon import FieldRef, Lexicon, Match, prefer
 from plotwise.local.parameters import parameterize
 from plotwise.local.plan import AGG_ALIAS, AGG_LABEL, Aggregate, Filter, Measure, Plan
 from plotwise.local.scope import OutOfScope, check_scope
@@ -83,15 +83,6 @@ def plan_question(question: str, lexicon: Lexicon) -> Plan:
 
 
 class _Reader(FilterReading):
-    def __init__(self, question: str, lexicon: Lexicon) -> None:
-        self.question = question
-        self.lex = lexicon
-        # "300,000" is one number, not two.
-        self.tokens: list[Token] = tokenize(re.sub(r"(?<=\d),(?=\d{3}\b)", "", question))
-        self.words = [t.text for t in self.tokens]
-        self.matches: list[Match] = lexicon.match(self.tokens)
-        self.used: set[int] = set()  # indexes into self.matches already given a meaning
-
     def plan(self) -> Plan:
         try:
             check_scope(self.tokens, self.matches, self.lex)
@@ -230,6 +221,7 @@ class _Reader(FilterReading):
                 and ref.role != "time"
                 and m.start > 0
                 and not self._starts_question(m.start)
+                and not self._all_of(m)
             ):
                 continue
             self.used.add(index)
@@ -257,6 +249,14 @@ class _Reader(FilterReading):
             or re.match(r".*(ly)$", self.words[start]) is not None
         )
 
+    def _all_of(self, m: Match) -> bool:
+        """A dimension after "all" ("all carriers"), unless the phrase names a table's rows."""
+        return (
+            m.start > 0
+            and self.words[m.start - 1] == "all"
+            and prefer(m.refs, kinds={"rows"}) is None
+        )
+
     def _starts_question(self, start: int) -> bool:
         return all(
             w in {"top", "bottom", "the", "which", "what"} or w.isdigit()
@@ -278,24 +278,6 @@ class _Reader(FilterReading):
 
     def _table_of(self, dimensions: list[FieldRef]) -> str:
         return dimensions[0].table if dimensions else self.lex.definition.default_table
-
-    def _resolve(self, ref: FieldRef, table: str, plan: Plan) -> FieldRef | None:
-        """Map a field onto the plan's table: the same name there, or a join to its table."""
-        if ref.table == table:
-            return ref
-        same = self.lex.fields.get((table, ref.name))
-        if same is not None and same.kind == ref.kind:
-            return same
-        path = self.lex.join_path(table, ref.table, self._mentioned_tables())
-        if path is None:
-            return None
-        for source, left, target, right in path:
-            plan.joins.setdefault(target, (source, left, right))
-        return ref
-
-    def _mentioned_tables(self) -> set[str]:
-        """Tables the question names, by a row noun or a column of theirs."""
-        return {ref.table for m in self.matches for ref in m.refs}
 
     # --- filters -------------------------------------------------------------------------
     def _ordering(self, plan: Plan) -> None:

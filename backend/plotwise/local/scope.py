@@ -83,9 +83,16 @@ KNOWN_WORDS = frozenset(
         "who",
         "where",
         "when",
+        "least",
+        "most",
+        "csv",
+        "parquet",
+        "export",
+        "download",
     }
 ) | frozenset(MONTHS)
-"""Words that may be capitalised or follow a preposition without naming a value."""
+"""Words that may be capitalised or follow a preposition without naming a value ("at least",
+file formats: "Export flights to LAX as CSV")."""
 
 
 class OutOfScope(Exception):

@@ -1,7 +1,7 @@
 """TSX sources of the local analyst's components, one per chart kind (`string.Template`).
 
-Placeholders: ``$x``, ``$y``, ``$label``, ``$columns``, ``$dots``, ``$series``, ``$time`` (JSON
-values); ``$$`` is a literal ``$`` (JavaScript template strings).
+Placeholders: ``$x``, ``$y``, ``$label``, ``$columns``, ``$dots``, ``$series``, ``$time``,
+``$total`` (JSON values); ``$$`` is a literal ``$`` (JavaScript template strings).
 """
 
 from __future__ import annotations
@@ -226,11 +226,56 @@ export default function Artifact({ data, params }) {
 """
 )
 
+_PREVIEW = """import React from "react";
+
+export const params = {
+  maxRows: { type: "number", label: "Rows shown", min: 1, max: 1000, step: 1, default: 100 },
+};
+
+// Raw values, as in the exported files: no thousands separators in years, codes or delays.
+const format = (value) =>
+  typeof value === "number"
+    ? value.toLocaleString("en-US", { maximumFractionDigits: 4, useGrouping: false })
+    : value === null || value === undefined
+      ? "–"
+      : String(value);
+
+const COLUMNS = $columns;
+const TOTAL = $total;
+const TITLE = $label;
+
+export default function Artifact({ data, params }) {
+  const cell = { padding: "6px 10px", borderBottom: "1px solid #e2e8f0", textAlign: "left", whiteSpace: "nowrap" };
+  const shown = data.slice(0, Math.max(1, params.maxRows ?? 100));
+  return (
+    <div style={{ fontFamily: "system-ui, sans-serif", fontSize: 13 }}>
+      <div style={{ fontSize: 14, color: "#334155", margin: "0 0 8px 0" }}>
+        {TITLE}: {shown.length.toLocaleString("en-US")} of {TOTAL.toLocaleString("en-US")} rows shown; the files hold them all.
+      </div>
+      <div style={{ overflow: "auto", maxHeight: 480 }}>
+        <table style={{ borderCollapse: "collapse", width: "100%" }}>
+          <thead>
+            <tr>{COLUMNS.map((c) => <th key={c} style={{ ...cell, background: "#f8fafc", position: "sticky", top: 0 }}>{c}</th>)}</tr>
+          </thead>
+          <tbody>
+            {shown.map((row, i) => (
+              <tr key={i}>{COLUMNS.map((c) => <td key={c} style={cell}>{format(row[c])}</td>)}</tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+"""
+"""A preview of an exported result: the first rows of the job, the row count of the files."""
+
 TEMPLATES: dict[str, Template] = {
     "kpi": Template(_KPI),
     "bar": Template(_BAR),
     "line": Template(_LINE),
     "table": Template(_TABLE),
     "series": Template(_SERIES),
+    "preview": Template(_PREVIEW),
 }
 """TSX source of each chart kind."""
