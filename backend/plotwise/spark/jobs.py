@@ -74,12 +74,7 @@ class JobManager:
         self._lock = threading.Lock()
         self._closed = False
         self._queue: queue.Queue[JobRun | None] = queue.Queue()
-        self._threads = [
-            threading.Thread(target=self._work, name=f"spark-job-{n}", daemon=True)
-            for n in range(settings.spark_max_jobs)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._threads: list[threading.Thread] = []
 
     @classmethod
     def create(
@@ -159,7 +154,16 @@ class JobManager:
         await self.store.add(job, process_owner())
         run = JobRun(job, self._db)
         with self._lock:
+            if self._closed:
+                raise SparkUnavailableError("Spark jobs are shut down")
             self._runs[job.job_id] = run
+            # The job threads start with the first job: most processes never run one.
+            while len(self._threads) < self._settings.spark_max_jobs:
+                thread = threading.Thread(
+                    target=self._work, name=f"spark-job-{len(self._threads)}", daemon=True
+                )
+                thread.start()
+                self._threads.append(thread)
         self._queue.put(run)
         return job
 
