@@ -89,7 +89,7 @@ TRANSPILED = [
         "SELECT ARRAY(1, 2, 3) AS l, STRUCT(1 AS a, 'x' AS b) AS s",
     ),
     (
-        "SELECT list_transform([1, 2], x -> x * 2) AS doubled",
+        "SELECT list_transform([1, 2], lambda x: x * 2) AS doubled",
         "SELECT TRANSFORM(ARRAY(1, 2), x -> x * 2) AS doubled",
     ),
     ("SELECT x FROM unnest([1, 2, 3]) AS t(x)", "SELECT x FROM EXPLODE(ARRAY(1, 2, 3)) AS t(x)"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -69,6 +70,7 @@ class ConnectServer:
         self._launched = threading.Event()
         self._launch_error: BaseException | None = None
         self._stopped = False
+        self._log_start = 0
 
     def start(self) -> str:
         """Start the child and wait until its port accepts connections.
@@ -171,7 +173,11 @@ class ConnectServer:
             for sub in ("local", "warehouse", "derby"):
                 (self.folder / sub).mkdir(parents=True, exist_ok=True)
             env = {**os.environ, "SPARK_HOME": str(spark_home())}
+            if self.master.startswith("local"):
+                # One machine: bind to loopback instead of guessing (and warning about) an address.
+                env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
             with self.log_path.open("ab") as log:
+                self._log_start = log.tell()
                 self._process = subprocess.Popen(
                     command,
                     cwd=self.folder,
@@ -190,13 +196,22 @@ class ConnectServer:
         self._process.wait()
 
     def _log_tail(self) -> str:
+        """The end of what this start wrote to the log, without Java stack frames."""
         try:
             with self.log_path.open("rb") as log:
-                log.seek(max(0, log.seek(0, os.SEEK_END) - LOG_TAIL_CHARS))
-                tail = log.read().decode("utf-8", "replace").strip()
+                end = log.seek(0, os.SEEK_END)
+                log.seek(max(self._log_start, end - LOG_TAIL_CHARS))
+                text = log.read().decode("utf-8", "replace")
         except OSError:
             return ""
-        return f"; the end of {self.log_path}:\n{tail}" if tail else f"; see {self.log_path}"
+        lines = [
+            line
+            for line in text.splitlines()
+            if line.strip() and not re.match(r"\s+(at |\.\.\. \d+ more)", line)
+        ]
+        if not lines:
+            return f"; see {self.log_path}"
+        return f"; the end of {self.log_path}:\n" + "\n".join(lines)
 
 
 def _die_with_parent() -> object:
