@@ -176,3 +176,26 @@ class StorageBusyError(StorageError):
     """Other writers held the database longer than the busy timeout."""
 
     code = "storage_busy"
+
+
+class SparkUnavailableError(PlotwiseError):
+    """Spark could not be started or reached (no Java, a failed start, a remote server down)."""
+
+    code = "spark_unavailable"
+    status_code = 503
+    recoverable = True
+
+
+class JobFailedError(PlotwiseError):
+    """A Spark job failed for a reason other than its SQL (executor lost, row cap, disk full)."""
+
+    code = "job_failed"
+    status_code = 500
+
+
+class JobLostError(PlotwiseError):
+    """The process that ran a Spark job ended before the job did (a restart, a crash)."""
+
+    code = "job_lost"
+    status_code = 500
+    recoverable = True

@@ -21,6 +21,7 @@ from plotwise.metrics import Metrics
 from plotwise.semantic.definition import DatasetDefinition, load_definitions
 from plotwise.semantic.profile import profile_dataset
 from plotwise.settings import Settings
+from plotwise.spark.jobs import JobManager
 from plotwise.sql.service import SQLService
 from plotwise.store.artifacts import ArtifactStore
 from plotwise.store.conversations import ConversationStore
@@ -52,6 +53,8 @@ class Services:
     conversations: ConversationStore
     artifacts: ArtifactStore
     templates: TemplateStore
+    jobs: JobManager
+    """Spark jobs (`plotwise.spark.jobs`); Spark itself starts with the first job."""
     metrics: Metrics
     """Prometheus metrics of the turns these services run (``GET /metrics``)."""
     model_override: Model | None = None
@@ -96,6 +99,12 @@ class Services:
         except Exception:
             catalog.close()
             raise
+        try:
+            jobs = JobManager.create(catalog, store, settings)
+        except Exception:
+            store.close()
+            catalog.close()
+            raise
         return cls(
             settings,
             catalog,
@@ -106,6 +115,7 @@ class Services:
             conversations=ConversationStore(store),
             artifacts=ArtifactStore(store),
             templates=TemplateStore(store),
+            jobs=jobs,
             metrics=Metrics(_function_tool_names(agent)),
             model_override=model,
         )
@@ -205,11 +215,14 @@ class Services:
             await client.aclose()
 
     def close(self) -> None:
-        """Release the data and the store."""
+        """Cancel running Spark jobs and stop Spark, then release the data and the store."""
         try:
-            self.catalog.close()
+            self.jobs.close()
         finally:
-            self.store.close()
+            try:
+                self.catalog.close()
+            finally:
+                self.store.close()
 
 
 def _function_tool_names(agent: Agent[TurnDeps, str]) -> list[str]:

@@ -211,6 +211,51 @@ class Settings(BaseSettings):
     agent_retries: int = Field(default=3, ge=0, le=10)
     """How often the model may repair a tool call (bad SQL) within one turn."""
 
+    spark_remote: str | None = None
+    """Spark Connect server to run Spark jobs on (``sc://host:port``), e.g. one next to a
+    cluster. None (the default) means Plotwise starts its own Spark Connect server, as a child
+    process, on first use, with ``spark_master``. A remote server must read the dataset's
+    Parquet files at the paths the data directory has here (a shared file system)."""
+
+    spark_master: str = "local[*]"
+    """``--master`` of the Spark Connect server Plotwise starts (not used with
+    ``spark_remote``): ``local[*]`` runs Spark inside that one process with a thread per core;
+    ``spark://host:7077`` sends the work to a standalone cluster."""
+
+    spark_start_timeout_s: float = Field(default=120.0, gt=0, le=3600)
+    """How long starting Spark (the child server, or connecting to ``spark_remote``) may take
+    before the job fails with ``spark_unavailable``, in seconds. A local start takes ~10 s."""
+
+    spark_max_jobs: int = Field(default=2, ge=1, le=64)
+    """Spark jobs that run at once; more wait in a queue (stage ``queued``)."""
+
+    spark_max_rows: int = Field(default=10_000_000, ge=1)
+    """Row cap of a Spark job's result, which is fetched into this process before it is
+    written: a job with more rows fails with a clear error instead of running out of memory."""
+
+    spark_preview_rows: int = Field(default=1000, ge=1, le=1_000_000)
+    """Rows of a finished Spark job shown in the chat (the ``data`` event) and its artifact."""
+
+    spark_wait_s: float = Field(default=300.0, ge=0, le=86_400)
+    """How long a chat turn waits for its Spark job; past it, the answer says the job goes
+    on in the background (its state and files stay at ``/api/jobs/{job_id}``)."""
+
+    artifacts_dir: Path | None = None
+    """Where Spark jobs write their result files (``jobs/<job_id>/``, Parquet and CSV). None
+    means ``<data_dir>/artifacts``."""
+
+    @field_validator("spark_remote")
+    @classmethod
+    def _spark_connect_url(cls, value: str | None) -> str | None:
+        """Accept ``sc://host:port`` (with optional ``/;param=value`` parameters) only."""
+        if value is None or not value.strip():
+            return None
+        url = value.strip()
+        parts = urlsplit(url)
+        if parts.scheme != "sc" or not parts.hostname:
+            raise ValueError(f"{value!r} is not a Spark Connect URL like sc://spark-host:15002")
+        return url
+
     @field_validator("datasets", mode="before")
     @classmethod
     def _split_datasets(cls, value: object) -> object:
@@ -275,6 +320,12 @@ class Settings(BaseSettings):
     def resolved_data_dir(self) -> Path:
         """Return ``data_dir`` as an absolute path (not created)."""
         return self.data_dir.expanduser().resolve()
+
+    def resolved_artifacts_dir(self) -> Path:
+        """Return ``artifacts_dir`` as an absolute path, by default under the data directory."""
+        if self.artifacts_dir is None:
+            return self.resolved_data_dir() / "artifacts"
+        return self.artifacts_dir.expanduser().resolve()
 
     def resolved_database_url(self) -> str:
         """Return ``database_url``, or the SQLite file in the data directory when it is None."""

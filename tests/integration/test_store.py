@@ -27,8 +27,8 @@ from plotwise.store.templates import (
 )
 from plotwise.store.types import utcnow
 
-TABLES = {"template", "template_version", "conversation", "message", "artifact"}
-HEAD = "0002"
+TABLES = {"template", "template_version", "conversation", "message", "artifact", "job"}
+HEAD = "0003"
 
 
 def content(name: str = "Flights by month") -> TemplateContent:
@@ -95,6 +95,20 @@ def test_an_older_database_is_migrated_forward_keeping_its_messages(store_url: s
         assert [(m.content, m.usage) for m in detail.messages] == [("hi", None)]
     finally:
         reopened.close()
+
+
+def test_downgrading_below_0003_drops_the_jobs_and_upgrading_restores_them(store_url: str):
+    db = Database.open(store_url)
+    try:
+        downgrade(db.engine, "0002")
+        assert current(db.engine) == "0002"
+        assert "job" not in inspect(db.engine).get_table_names()
+        upgrade(db.engine)
+        assert current(db.engine) == HEAD
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("job")}
+        assert indexes == {"ix_job_state", "ix_job_conversation_id", "ix_job_created_at"}
+    finally:
+        db.close()
 
 
 def test_processes_starting_together_migrate_once(store_url: str):

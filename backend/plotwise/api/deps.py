@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from plotwise.services import Services
+from plotwise.spark.jobs import JobManager
 
 
 def get_services(request: Request) -> Services:
@@ -15,3 +16,11 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_jobs(request: Request) -> JobManager:
+    """The app's Spark jobs (`Services.jobs`)."""
+    return get_services(request).jobs
+
+
+JobsDep = Annotated[JobManager, Depends(get_jobs)]

@@ -97,6 +97,11 @@ class Catalog:
         return sorted(self._files)
 
     @property
+    def files(self) -> dict[str, Path]:
+        """The Parquet file of each table, by table name (what Spark's views read too)."""
+        return dict(self._files)
+
+    @property
     def datasets(self) -> list[str]:
         """Names of the loaded datasets, in ``PLOTWISE_DATASETS`` order."""
         return list(self._datasets)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Final, Literal
 
 from pydantic import JsonValue
-from sqlalchemy import JSON, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from plotwise.artifact.store import ArtifactRecord
@@ -239,3 +239,36 @@ class ConversationDetail(SQLModel):
     created_at: datetime
     updated_at: datetime
     messages: list[MessagePublic]
+
+
+class SparkJob(SQLModel, table=True):
+    """A Spark job (`plotwise.spark.models.Job`) and the process that runs it.
+
+    Every state change is written here, so a job's state survives restarts; a job a dead
+    process left queued or running is marked failed (``job_lost``) by the next start on its
+    host. No foreign key to its conversation: a job outlives the chat turn that submitted it.
+    """
+
+    __tablename__ = "job"
+
+    id: str = Field(primary_key=True, max_length=32)
+    """``job_`` and 16 hex digits."""
+    state: str = Field(max_length=20, index=True)
+    stage: str = Field(max_length=20)
+    message: str = Field(default="", sa_type=Text)
+    sql: str = Field(sa_type=Text)
+    spark_sql: str = Field(sa_type=Text)
+    output_format: str = Field(max_length=20)
+    dataset: str = Field(max_length=200)
+    conversation_id: str | None = Field(default=None, index=True, max_length=64)
+    progress: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    row_count: int | None = Field(default=None, sa_type=BigInteger)
+    columns: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    files: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    error: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    owner: str = Field(max_length=200)
+    """The process running the job: ``<host>:<pid>:<process start time>``."""
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    elapsed_ms: float | None = None
