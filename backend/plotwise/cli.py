@@ -101,6 +101,7 @@ def _ask(args: argparse.Namespace) -> int:
     services = Services.open(Settings())
     try:
         outcome = asyncio.run(collect(run_turn(services, args.question)))
+        job = None if outcome.job is None else asyncio.run(_job_summary(services, outcome.job))
     finally:
         services.close()
     if args.format == "json":
@@ -115,6 +116,7 @@ def _ask(args: argparse.Namespace) -> int:
                     "row_count": outcome.row_count,
                     "truncated": outcome.truncated,
                     "code": outcome.code,
+                    **({"job": job} if job else {}),
                     **({"error": outcome.error.model_dump()} if outcome.error else {}),
                 },
                 default=str,
@@ -122,7 +124,24 @@ def _ask(args: argparse.Namespace) -> int:
         )
     else:
         _print_text(outcome)
+        if job:
+            _print_job(job)
     return 1 if outcome.error else 0
+
+
+async def _job_summary(services, job) -> dict[str, object]:  # noqa: ANN001 - imported lazily
+    """The ``job`` object of ``ask --format json``: id, state, row count and the files' paths."""
+    files = [
+        {"format": f.format, "path": str(await services.jobs.file(job.job_id, f.format))}
+        for f in job.files
+    ]
+    return {"id": job.job_id, "state": job.state, "row_count": job.row_count, "files": files}
+
+
+def _print_job(job: dict) -> None:
+    print(f"\nSpark job {job['id']}: {job['state']}")
+    for file in job["files"]:
+        print(f"  {file['format']}: {file['path']}")
 
 
 def _sql(args: argparse.Namespace) -> int:

@@ -11,9 +11,11 @@ from plotwise.api.events import (
     DataEvent,
     DoneEvent,
     ErrorEvent,
+    JobEvent,
     TextEvent,
 )
 from plotwise.errors import ErrorBody
+from plotwise.spark.models import Job
 from plotwise.sql.result import ColumnSchema
 
 
@@ -31,6 +33,8 @@ class TurnOutcome(BaseModel):
     code: str | None = None
     error: ErrorBody | None = None
     elapsed_ms: float | None = None
+    job: Job | None = None
+    """The last Spark job the turn followed, as last seen (``submit_spark``)."""
 
 
 async def collect(events: AsyncIterator[BaseModel]) -> TurnOutcome:
@@ -43,6 +47,8 @@ async def collect(events: AsyncIterator[BaseModel]) -> TurnOutcome:
             out.sql, out.columns, out.rows = event.sql, event.columns, event.rows
             out.params = event.params
             out.row_count, out.truncated = event.row_count, event.truncated
+        elif isinstance(event, JobEvent):
+            out.job = event.job
         elif isinstance(event, ArtifactEvent):
             out.code = event.code
         elif isinstance(event, ErrorEvent):

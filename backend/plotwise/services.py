@@ -198,11 +198,14 @@ class Services:
         lexicon = self.dataset(dataset).lexicon
         return build_model(self.settings, lexicon, self.http_client, name=name)
 
-    def deps(self, dataset: str | None = None) -> TurnDeps:
+    def deps(self, dataset: str | None = None, conversation_id: str | None = None) -> TurnDeps:
         """Dependencies of one agent run against ``dataset`` (the default when None)."""
         context = self.dataset(dataset)
         return TurnDeps(
             sql=self.sql,
+            jobs=self.jobs,
+            dataset=context.definition.name,
+            conversation_id=conversation_id,
             definition=context.definition,
             settings=self.settings,
             instructions=context.instructions,

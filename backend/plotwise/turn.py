@@ -28,11 +28,13 @@ from pydantic_ai.usage import UsageLimits
 
 from plotwise.agent.failures import model_failure
 from plotwise.agent.fix import FixRequest
+from plotwise.agent.spark_tool import JobProgressEvent, SparkOutcome
 from plotwise.api.events import (
     ArtifactEvent,
     DataEvent,
     DoneEvent,
     ErrorEvent,
+    JobEvent,
     MetaEvent,
     RevisionEvent,
     StageEvent,
@@ -64,6 +66,8 @@ class _TurnState:
         self.text = ""
         self.scanned = 0
         self.last_result: CachedResult | None = None
+        self.last_job_id: str | None = None
+        """The Spark job behind `last_result`, when ``submit_spark`` produced it."""
         self.stage = "thinking"
         self.refused: list[str] = []
         """Problems of the last component the policy refused in this turn."""
@@ -113,7 +117,7 @@ async def run_turn(
             async with services.agent.run_stream_events(
                 fix.prompt() if fix is not None else message,
                 message_history=history,
-                deps=services.deps(dataset),
+                deps=services.deps(dataset, conversation_id),
                 model=TimedModel(services.model(dataset, model), services.metrics, model_name),
                 usage_limits=UsageLimits(request_limit=services.settings.turn_max_requests),
             ) as run:
@@ -190,6 +194,8 @@ async def _translate(event: object, state: _TurnState) -> list[BaseModel]:
         ]
     if isinstance(event, FunctionToolResultEvent):
         return _tool_result(event, state)
+    if isinstance(event, JobProgressEvent):
+        return [JobEvent(tool_call_id=event.tool_call_id or "", job=event.job)]
     return []
 
 
@@ -232,9 +238,11 @@ def _tool_result(event: FunctionToolResultEvent, state: _TurnState) -> list[Base
             )
         ]
     result = part.metadata
+    if isinstance(result, SparkOutcome):
+        return _spark_result(part.tool_call_id, part.tool_name, result, state)
     if not isinstance(result, CachedResult):
         return [ToolResultEvent(tool_call_id=part.tool_call_id, tool=part.tool_name, ok=True)]
-    state.last_result = result
+    state.last_result, state.last_job_id = result, None
     return [
         ToolResultEvent(
             tool_call_id=part.tool_call_id,
@@ -246,6 +254,26 @@ def _tool_result(event: FunctionToolResultEvent, state: _TurnState) -> list[Base
         ),
         DataEvent(**result.model_dump()),
     ]
+
+
+def _spark_result(
+    tool_call_id: str, tool: str, outcome: SparkOutcome, state: _TurnState
+) -> list[BaseModel]:
+    """A followed Spark job: its summary, and its preview as the data artifacts bind to."""
+    job, preview = outcome.job, outcome.preview
+    summary = ToolResultEvent(
+        tool_call_id=tool_call_id,
+        tool=tool,
+        ok=job.state in ("succeeded", "running", "queued"),
+        row_count=job.row_count,
+        elapsed_ms=job.elapsed_ms,
+        error=None if job.error is None else job.error.message,
+    )
+    if preview is None:
+        return [summary]
+    state.last_result, state.last_job_id = preview, job.job_id
+    summary.truncated = preview.truncated
+    return [summary, DataEvent(**preview.model_dump(), job=job)]
 
 
 async def _register_artifact(code: str, language: str, state: _TurnState) -> ArtifactEvent:
@@ -260,8 +288,13 @@ async def _register_artifact(code: str, language: str, state: _TurnState) -> Art
         query_id=result.query_id if result else None,
         sql=result.sql if result else None,
         param_specs=result.param_specs if result else [],
+        job_id=state.last_job_id,
     )
     await state.services.artifacts.add(record)
     return ArtifactEvent(
-        artifact_id=record.artifact_id, code=code, language=language, query_id=record.query_id
+        artifact_id=record.artifact_id,
+        code=code,
+        language=language,
+        query_id=record.query_id,
+        job_id=record.job_id,
     )

@@ -28,7 +28,7 @@ from plotwise.store.templates import (
 from plotwise.store.types import utcnow
 
 TABLES = {"template", "template_version", "conversation", "message", "artifact", "job"}
-HEAD = "0003"
+HEAD = "0004"
 
 
 def content(name: str = "Flights by month") -> TemplateContent:
@@ -106,7 +106,30 @@ def test_downgrading_below_0003_drops_the_jobs_and_upgrading_restores_them(store
         upgrade(db.engine)
         assert current(db.engine) == HEAD
         indexes = {index["name"] for index in inspect(db.engine).get_indexes("job")}
-        assert indexes == {"ix_job_state", "ix_job_conversation_id", "ix_job_created_at"}
+        assert indexes == {
+            "ix_job_state",
+            "ix_job_conversation_id",
+            "ix_job_created_at",
+            "ix_job_message_id",
+        }
+    finally:
+        db.close()
+
+
+def test_downgrading_below_0004_drops_the_spark_links_and_upgrading_restores_them(store_url: str):
+    db = Database.open(store_url)
+    try:
+        downgrade(db.engine, "0003")
+        assert current(db.engine) == "0003"
+        def columns(table: str) -> list[dict]:
+            return inspect(db.engine).get_columns(table)  # a new inspector: they cache
+
+        assert "message_id" not in {c["name"] for c in columns("job")}
+        assert "job_id" not in {c["name"] for c in columns("artifact")}
+        upgrade(db.engine)
+        assert current(db.engine) == HEAD
+        assert "message_id" in {c["name"] for c in columns("job")}
+        assert "job_id" in {c["name"] for c in columns("artifact")}
     finally:
         db.close()
 

@@ -6,6 +6,7 @@ from pydantic_ai import Agent, RunContext
 
 from plotwise.agent.deps import TurnDeps
 from plotwise.agent.repair import component_passes_policy
+from plotwise.agent.spark_tool import submit_spark
 from plotwise.agent.tools import describe_table, run_sql
 
 
@@ -15,7 +16,7 @@ def dataset_instructions(ctx: RunContext[TurnDeps]) -> str:
 
 
 def build_agent(*, retries: int) -> Agent[TurnDeps, str]:
-    """Build the chat agent: text output, the SQL tools, and per-dataset instructions.
+    """Build the chat agent: text output, the SQL and Spark tools, and per-dataset instructions.
 
     The model is chosen per run (``model=`` of the run call), so a missing API key fails a turn,
     not the server start; the instructions come from the run's deps, so one agent serves every
@@ -30,7 +31,7 @@ def build_agent(*, retries: int) -> Agent[TurnDeps, str]:
         deps_type=TurnDeps,
         output_type=str,
         instructions=dataset_instructions,
-        tools=[run_sql, describe_table],
+        tools=[run_sql, submit_spark, describe_table],
         retries=retries,
         name="plotwise",
     )

@@ -6,14 +6,19 @@ from dataclasses import dataclass
 
 from plotwise.semantic.definition import DatasetDefinition
 from plotwise.settings import Settings
+from plotwise.spark.jobs import JobManager
 from plotwise.sql.service import SQLService
 
 
 @dataclass
 class TurnDeps:
-    """What the tools of one turn need: the SQL path, the dataset's definition and the limits."""
+    """What the tools of one turn need: the SQL path, the Spark jobs, the dataset and the limits."""
 
     sql: SQLService
+    jobs: JobManager
+    dataset: str
+    """Name of the dataset the turn asks against."""
+    conversation_id: str | None
     definition: DatasetDefinition
     settings: Settings
     instructions: str

@@ -16,8 +16,11 @@ from pydantic import BaseModel, Field, JsonValue
 
 from plotwise.api.arrow_response import ArrowStreamResponse
 from plotwise.api.deps import ServicesDep
+from plotwise.services import Services
 from plotwise.artifact.store import ArtifactRecord
-from plotwise.errors import BadRequestError
+from plotwise.errors import BadRequestError, ConflictError
+from plotwise.spark.follow import follow, preview_result
+from plotwise.spark.models import Job
 from plotwise.sql.arrow_json import table_rows
 from plotwise.sql.arrow_result import ARROW_STREAM, browser_decodable, ipc_stream
 from plotwise.sql.cache import CachedResult
@@ -38,6 +41,8 @@ class ArtifactData(CachedResult):
     """The artifact's fresh (or cached) data: the ``data`` SSE event's fields plus the id."""
 
     artifact_id: str
+    job: Job | None = None
+    """For a Spark-backed artifact, the job whose result's first rows these are."""
 
 
 @router.get("/{artifact_id}", responses={404: {"description": "unknown artifact"}})
@@ -73,6 +78,8 @@ async def artifact_data(
     record = await services.artifacts.get(artifact_id)
     if record.sql is None:
         raise BadRequestError(f"artifact {artifact_id!r} has no query to run")
+    if record.job_id is not None:
+        return await _job_data(record, record.job_id, record.sql, body.refresh, services)
     kwargs = {"param_specs": record.param_specs, "param_values": body.params}
     if ARROW_STREAM not in accept:
         result = await services.sql.execute(record.sql, **kwargs, refresh=body.refresh)
@@ -88,3 +95,34 @@ async def artifact_data(
         return ArrowStreamResponse(ipc_stream(answer, meta))
     # Writing the stream copies the columns once (~2 ms per 100k flights rows): off the loop.
     return ArrowStreamResponse(await loop.run_in_executor(None, ipc_stream, answer, meta))
+
+
+async def _job_data(
+    record: ArtifactRecord, job_id: str, sql: str, refresh: bool, services: Services
+) -> ArtifactData:
+    """The preview of a Spark-backed artifact's job; with ``refresh``, of a new run of its query.
+
+    A refresh submits the query again, waits for the new job (``PLOTWISE_SPARK_WAIT_S``) and
+    binds the artifact to it.
+
+    Raises:
+        ConflictError: The job has not succeeded (it failed, was cancelled, or still runs).
+
+    """
+    job = await services.jobs.get(job_id)
+    if refresh:
+        job = await services.jobs.submit(
+            sql,
+            output_format=job.output_format,
+            dataset=job.dataset,
+            conversation_id=record.conversation_id,
+        )
+        record = record.model_copy(update={"job_id": job.job_id})
+        await services.artifacts.add(record)
+        job = await follow(services.jobs, job, timeout_s=services.settings.spark_wait_s)
+    if job.state != "succeeded":
+        raise ConflictError(f"Spark job {job.job_id} is {job.state}: {job.message}")
+    limit = min(services.settings.spark_preview_rows, services.settings.max_rows)
+    query_id = record.query_id or job.job_id
+    preview = await preview_result(services.jobs, job, limit=limit, query_id=query_id)
+    return ArtifactData(**preview.model_dump(), artifact_id=record.artifact_id, job=job)

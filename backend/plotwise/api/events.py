@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, TypeAdapter
 from sse_starlette import ServerSentEvent
 
 from plotwise.errors import ErrorBody
+from plotwise.spark.models import Job
 from plotwise.sql.cache import CachedResult
 
 
@@ -66,6 +67,17 @@ class DataEvent(CachedResult):
     """A query result, bound to artifacts by ``query_id``; rows are lists in column order."""
 
     type: Literal["data"] = "data"
+    job: Job | None = None
+    """The Spark job whose result's first rows these are (``submit_spark``); None for run_sql."""
+
+
+class JobEvent(BaseModel):
+    """A snapshot of a Spark job the turn follows: sent on each change, the last one final."""
+
+    type: Literal["job"] = "job"
+    tool_call_id: str
+    """The ``submit_spark`` call that submitted the job."""
+    job: Job
 
 
 class ArtifactEvent(BaseModel):
@@ -80,6 +92,8 @@ class ArtifactEvent(BaseModel):
     code: str
     language: str
     query_id: str | None
+    job_id: str | None = None
+    """The Spark job whose result the component renders (its preview), if any."""
 
 
 class RevisionEvent(BaseModel):
@@ -123,6 +137,7 @@ TurnEvent = Annotated[
     | ToolCallEvent
     | ToolResultEvent
     | DataEvent
+    | JobEvent
     | ArtifactEvent
     | RevisionEvent
     | ErrorEvent

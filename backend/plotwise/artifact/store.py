@@ -34,4 +34,6 @@ class ArtifactRecord(BaseModel):
     sql: str | None
     """That query's SQL, re-run by refresh and by query parameter changes."""
     param_specs: list[QueryParamSpec] = Field(default_factory=list)
+    job_id: str | None = None
+    """The Spark job whose result the component renders; refresh submits the query again."""
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, delete, select
 
 from plotwise.artifact.store import ArtifactRecord
 from plotwise.errors import ErrorBody, NotFoundError
+from plotwise.spark.models import Job
 from plotwise.store.artifacts import to_record
 from plotwise.store.database import Database
 from plotwise.store.models import (
@@ -31,8 +32,10 @@ from plotwise.store.models import (
     ConversationSummary,
     Message,
     MessagePublic,
+    SparkJob,
     TurnUsage,
 )
+from plotwise.store.jobs import to_job
 from plotwise.store.types import new_id, utcnow
 
 TITLE_CHARS = 200
@@ -81,7 +84,7 @@ def record_answer(
     answer: Answer,
     messages: list[ModelMessage] | None = None,
 ) -> str:
-    """Add the assistant's message, link its artifacts to it and, if given, save the history.
+    """Add the assistant's message, link its artifacts and jobs to it and, if given, save the history.
 
     Returns:
         The new message's id.
@@ -106,6 +109,13 @@ def record_answer(
                 update(Artifact)
                 .where(col(Artifact.artifact_id).in_(answer.artifact_ids))
                 .where(col(Artifact.conversation_id) == conversation_id)
+                .values(message_id=message.id)
+            )
+        if answer.job_ids:
+            session.execute(
+                update(SparkJob)
+                .where(col(SparkJob.id).in_(answer.job_ids))
+                .where(col(SparkJob.conversation_id) == conversation_id)
                 .values(message_id=message.id)
             )
         if messages is not None:
@@ -158,12 +168,20 @@ def get_conversation(db: Database, conversation_id: str) -> ConversationDetail:
             .order_by(col(Artifact.created_at))
         ).all():
             artifacts.setdefault(artifact.message_id or "", []).append(to_record(artifact))
+        jobs: dict[str, list[Job]] = {}
+        for job in session.exec(
+            select(SparkJob)
+            .where(SparkJob.conversation_id == conversation_id)
+            .order_by(col(SparkJob.created_at), col(SparkJob.id))
+        ).all():
+            jobs.setdefault(job.message_id or "", []).append(to_job(job))
         messages = [
             MessagePublic(
                 **message.model_dump(exclude={"conversation_id", "position", "error", "usage"}),
                 error=ErrorBody.model_validate(message.error) if message.error else None,
                 usage=TurnUsage.model_validate(message.usage) if message.usage else None,
                 artifacts=artifacts.get(message.id, []),
+                jobs=jobs.get(message.id, []),
             )
             for message in rows
         ]

@@ -119,7 +119,7 @@ def to_row(job: Job, owner: str) -> SparkJob:
 
 def to_job(row: SparkJob) -> Job:
     """The API shape of a stored job."""
-    data = row.model_dump(exclude={"id", "owner"})
+    data = row.model_dump(exclude={"id", "owner", "message_id"})
     return Job.model_validate({**data, "job_id": row.id})
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel
 
 from plotwise.artifact.store import ArtifactRecord
 from plotwise.errors import ErrorBody
+from plotwise.spark.models import Job
 from plotwise.sql.guard import MAX_SQL_CHARS
 from plotwise.sql.params import QueryParamSpec
 from plotwise.store.types import UTCDateTime, utcnow
@@ -183,6 +184,8 @@ class Artifact(SQLModel, table=True):
     query_id: str | None = Field(default=None, max_length=64)
     sql: str | None = Field(default=None, sa_type=Text)
     param_specs: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    job_id: str | None = Field(default=None, max_length=32)
+    """The Spark job behind a ``submit_spark`` artifact (no foreign key: jobs may be pruned)."""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -195,6 +198,8 @@ class Answer(SQLModel):
     """SQL of the turn's successful queries."""
     artifact_ids: list[str] = []
     """Artifacts the answer made."""
+    job_ids: list[str] = []
+    """Spark jobs the answer submitted."""
     error: ErrorBody | None = None
     """Why the turn failed, if it did."""
     usage: TurnUsage | None = None
@@ -212,6 +217,8 @@ class MessagePublic(SQLModel):
     sql: list[str]
     error: ErrorBody | None
     usage: TurnUsage | None = None
+    jobs: list[Job] = []
+    """The Spark jobs the turn submitted, as they are now."""
 
 
 class ConversationSummary(SQLModel):
@@ -261,6 +268,8 @@ class SparkJob(SQLModel, table=True):
     output_format: str = Field(max_length=20)
     dataset: str = Field(max_length=200)
     conversation_id: str | None = Field(default=None, index=True, max_length=64)
+    message_id: str | None = Field(default=None, index=True, max_length=32)
+    """The assistant message whose turn submitted it, once that turn is recorded."""
     progress: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     row_count: int | None = Field(default=None, sa_type=BigInteger)
     columns: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)

@@ -15,7 +15,7 @@ import anyio
 from pydantic import BaseModel
 from pydantic_ai.messages import ModelMessage
 
-from plotwise.api.events import ArtifactEvent, DataEvent, RevisionEvent, TextEvent
+from plotwise.api.events import ArtifactEvent, DataEvent, JobEvent, RevisionEvent, TextEvent
 from plotwise.errors import ErrorBody
 from plotwise.store.conversations import ConversationStore
 from plotwise.store.models import Answer, TurnUsage
@@ -47,7 +47,7 @@ class TurnTranscript:
         return history
 
     def observe(self, event: BaseModel) -> None:
-        """Keep what ``event`` adds to the answer (text, a query's SQL, an artifact)."""
+        """Keep what ``event`` adds to the answer (text, a query's SQL, an artifact, a job)."""
         if isinstance(event, TextEvent):
             self._answer.content += event.delta
         elif isinstance(event, RevisionEvent):
@@ -56,6 +56,8 @@ class TurnTranscript:
             self._answer.sql.append(event.sql)
         elif isinstance(event, ArtifactEvent):
             self._answer.artifact_ids.append(event.artifact_id)
+        elif isinstance(event, JobEvent) and event.job.job_id not in self._answer.job_ids:
+            self._answer.job_ids.append(event.job.job_id)
 
     async def succeed(self, messages: list[ModelMessage], usage: TurnUsage) -> None:
         """Record the answer, what it cost, and the model's new history (the next turn's context).
