@@ -1,5 +1,6 @@
-"""Shared fixtures: settings over a temporary data directory, one catalog per test session, and
-the store's databases (a SQLite file, or a database on a session-wide PostgreSQL server)."""
+"""Shared fixtures: settings over a temporary data directory, one catalog per test session, the
+store's databases (a SQLite file, or a database on a session-wide PostgreSQL server), and one
+local Spark per test session."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pydantic_ai import models
 
 from plotwise.data.catalog import Catalog
 from plotwise.settings import Settings
+from plotwise.spark.engine import SparkEngine
 from plotwise.store import Database
 from support.postgres import PostgresServer, start_postgres
 
@@ -88,3 +90,17 @@ def store(store_url: str) -> Iterator[Database]:
         yield db
     finally:
         db.close()
+
+
+@pytest.fixture(scope="session")
+def spark_engine(settings: Settings, catalog: Catalog) -> Iterator[SparkEngine]:
+    """The test session's one local Spark (a Spark Connect server child), started once.
+
+    Other apps and job managers reach it as ``PLOTWISE_SPARK_REMOTE=spark_engine.url``.
+    """
+    engine = SparkEngine(settings.model_copy(update={"spark_master": "local[2]"}), catalog.files)
+    try:
+        engine.session()
+        yield engine
+    finally:
+        engine.close()

@@ -7,9 +7,7 @@ import pytest
 from pydantic_ai.models import Model
 
 from plotwise.app import create_app
-from plotwise.data.catalog import Catalog
 from plotwise.settings import Settings
-from plotwise.spark.engine import SparkEngine
 from support.live_server import live_server
 
 
@@ -36,17 +34,3 @@ def server_with(app_settings: Settings) -> Callable[..., AbstractContextManager[
         return live_server(create_app(settings, model=model_override))
 
     return start
-
-
-@pytest.fixture(scope="session")
-def spark_engine(settings: Settings, catalog: Catalog) -> Iterator[SparkEngine]:
-    """The test session's one local Spark (a Spark Connect server child), started once.
-
-    Other apps and job managers reach it as ``PLOTWISE_SPARK_REMOTE=spark_engine.url``.
-    """
-    engine = SparkEngine(settings.model_copy(update={"spark_master": "local[2]"}), catalog.files)
-    try:
-        engine.session()
-        yield engine
-    finally:
-        engine.close()

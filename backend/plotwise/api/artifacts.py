@@ -117,8 +117,7 @@ async def _job_data(
             dataset=job.dataset,
             conversation_id=record.conversation_id,
         )
-        record = record.model_copy(update={"job_id": job.job_id})
-        await services.artifacts.add(record)
+        await services.artifacts.bind_job(record.artifact_id, job.job_id)
         job = await follow(services.jobs, job, timeout_s=services.settings.spark_wait_s)
     if job.state != "succeeded":
         raise ConflictError(f"Spark job {job.job_id} is {job.state}: {job.message}")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+from sqlmodel import col
+
 from plotwise.artifact.store import ArtifactRecord
 from plotwise.errors import NotFoundError
 from plotwise.store.database import Database
@@ -36,6 +39,14 @@ def get_artifact(db: Database, artifact_id: str) -> ArtifactRecord:
         return to_record(row)
 
 
+def bind_job(db: Database, artifact_id: str, job_id: str) -> None:
+    """Bind the artifact to another Spark job (a refresh's); nothing else of it changes."""
+    with db.write() as session:
+        session.execute(
+            update(Artifact).where(col(Artifact.artifact_id) == artifact_id).values(job_id=job_id)
+        )
+
+
 def to_row(record: ArtifactRecord) -> Artifact:
     """The table row of an artifact."""
     return Artifact(
@@ -66,3 +77,7 @@ class ArtifactStore:
 
         """
         return await self._db.run(get_artifact, self._db, artifact_id)
+
+    async def bind_job(self, artifact_id: str, job_id: str) -> None:
+        """Bind the artifact to another Spark job (see `bind_job`)."""
+        await self._db.run(bind_job, self._db, artifact_id, job_id)
