@@ -61,9 +61,9 @@ def spark_url(e2e_settings: Settings, spark_engine: SparkEngine) -> Iterator[str
 def test_export_shows_progress_then_preview_and_working_downloads(
     page: Page, spark_url: str, catalog: Catalog
 ):
-    expected = catalog.cursor().execute(
-        "SELECT count(*) FROM flights WHERE dep_delay > 180"
-    ).fetchone()[0]
+    expected = (
+        catalog.cursor().execute("SELECT count(*) FROM flights WHERE dep_delay > 180").fetchone()[0]
+    )
     page.goto(spark_url)
     page.evaluate(WATCH_CARDS)
     host = ask(page, None, QUESTION)

@@ -121,6 +121,7 @@ def test_downgrading_below_0004_drops_the_spark_links_and_upgrading_restores_the
     try:
         downgrade(db.engine, "0003")
         assert current(db.engine) == "0003"
+
         def columns(table: str) -> list[dict]:
             return inspect(db.engine).get_columns(table)  # a new inspector: they cache
 

@@ -33,8 +33,11 @@ class JobProgressEvent(CustomEvent, name="plotwise.job"):
 
 @dataclass(frozen=True)
 class SparkOutcome:
-    """What ``submit_spark`` hands the turn: the job as last seen and, if it succeeded, the
-    preview rows bound to the tool call (``query_id`` = the tool call id)."""
+    """What ``submit_spark`` hands the turn: the job as last seen, and its preview.
+
+    The preview (when the job succeeded) is bound to the tool call: its ``query_id`` is the
+    tool call id.
+    """
 
     job: Job
     preview: CachedResult | None

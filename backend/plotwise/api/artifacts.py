@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field, JsonValue
 
 from plotwise.api.arrow_response import ArrowStreamResponse
 from plotwise.api.deps import ServicesDep
-from plotwise.services import Services
 from plotwise.artifact.store import ArtifactRecord
 from plotwise.errors import BadRequestError, ConflictError
+from plotwise.services import Services
 from plotwise.spark.follow import follow, preview_result
 from plotwise.spark.models import Job
 from plotwise.sql.arrow_json import table_rows

@@ -23,6 +23,7 @@ from plotwise.errors import ErrorBody, NotFoundError
 from plotwise.spark.models import Job
 from plotwise.store.artifacts import to_record
 from plotwise.store.database import Database
+from plotwise.store.jobs import to_job
 from plotwise.store.models import (
     Answer,
     Artifact,
@@ -35,7 +36,6 @@ from plotwise.store.models import (
     SparkJob,
     TurnUsage,
 )
-from plotwise.store.jobs import to_job
 from plotwise.store.types import new_id, utcnow
 
 TITLE_CHARS = 200
@@ -84,7 +84,7 @@ def record_answer(
     answer: Answer,
     messages: list[ModelMessage] | None = None,
 ) -> str:
-    """Add the assistant's message, link its artifacts and jobs to it and, if given, save the history.
+    """Add the assistant's message, link its artifacts and jobs to it, save the history if given.
 
     Returns:
         The new message's id.
