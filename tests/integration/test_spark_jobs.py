@@ -95,6 +95,19 @@ async def test_a_job_runs_end_to_end(jobs: JobManager, catalog: Catalog, job_set
     job = await jobs.submit(FILTER, output_format="csv", conversation_id="conv_1")
     assert (job.state, job.stage, job.dataset) == ("queued", "queued", "nycflights13")
     assert job.spark_sql == FILTER and job.files == [] and job.row_count is None
+    # A watcher that goes away (a closed chat stream) does not take the job with it.
+    seen = asyncio.Event()
+
+    async def watch_and_leave() -> None:
+        async for _ in jobs.watch(job.job_id):
+            seen.set()
+            await asyncio.sleep(60)
+
+    watcher = asyncio.create_task(watch_and_leave())
+    await seen.wait()
+    watcher.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await watcher
     snapshots = await follow(jobs, job.job_id)
     final = snapshots[-1]
     assert final.state == "succeeded", final.error
