@@ -186,7 +186,7 @@ async def test_the_first_job_waits_for_spark_to_start(
 
 @pytest.mark.spark
 async def test_cancelling_a_long_job_stops_it_and_leaves_no_file(
-    jobs: JobManager, job_settings: Settings
+    jobs: JobManager, job_settings: Settings, spark_engine: SparkEngine
 ):
     job = await jobs.submit(LONG)
     running = await wait_until(
@@ -202,6 +202,8 @@ async def test_cancelling_a_long_job_stops_it_and_leaves_no_file(
     assert cancelled.finished_at is not None and cancelled.files == []
     # The job's thread sees the interruption and must not overwrite the cancellation.
     await asyncio.sleep(1.5)
+    # Spark has no operation of the job left to interrupt: it stopped.
+    assert spark_engine.session().interruptTag(f"plotwise_{job.job_id}") == []
     assert (await jobs.get(job.job_id)).state == "cancelled"
     assert (await jobs.store.get(job.job_id)) == stored
     assert await jobs.cancel(job.job_id) == stored
