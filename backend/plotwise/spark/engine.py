@@ -65,17 +65,12 @@ class SparkEngine:
     @property
     def started(self) -> bool:
         """Whether the session is up (a job then skips the "starting" stage)."""
-        return self._session is not None
+        return self._session is not None and self._server_alive()
 
     @property
     def url(self) -> str | None:
         """The Spark Connect URL in use, once started (a child server's is ``sc://127.0.0.1:N``)."""
         return self._url
-
-    @property
-    def log_path(self) -> Path:
-        """Where the child server's output goes (when Plotwise starts one)."""
-        return self._settings.resolved_data_dir() / "spark" / "connect-server.log"
 
     def session(self) -> SparkSession:
         """Return the session, starting Spark and registering the views on first use.
@@ -88,12 +83,14 @@ class SparkEngine:
 
         """
         session = self._session
-        if session is not None:
+        if session is not None and self._server_alive():
             return session
         with self._lock:
             if self._closed:
                 raise SparkUnavailableError("the Spark engine is closed")
-            if self._session is None:
+            if self._session is None or not self._server_alive():
+                # A child server that died (killed, out of memory) is started again.
+                self._session = None
                 self._session = self._start()
             return self._session
 
@@ -148,6 +145,10 @@ class SparkEngine:
         if server is not None:
             server.stop()
 
+    def _server_alive(self) -> bool:
+        """False only when this engine's own child server has exited."""
+        return self._server is None or self._server.running
+
     def _start(self) -> SparkSession:
         if self._settings.spark_remote:
             url = self._settings.spark_remote
@@ -159,6 +160,7 @@ class SparkEngine:
                 self._server = ConnectServer(
                     self._settings.spark_master, folder, self._settings.spark_start_timeout_s
                 )
+                # close() may have run meanwhile; a server made after it would outlive it.
                 if self._closed:
                     raise SparkUnavailableError("the Spark engine is closed")
                 self._url = self._server.start()
@@ -205,8 +207,14 @@ def _connect(url: str) -> SparkSession:
     from pyspark.sql.connect.client.retries import DefaultPolicy
     from pyspark.sql.connect.session import SparkSession
 
-    # PySpark logs every failed query with its plan at ERROR; the job keeps the error itself.
-    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+    # PySpark logs every failed or cancelled query (with its plan) at ERROR; the job keeps the
+    # error itself. The client's own logger is off until a logging set-up (uvicorn's) turns
+    # every existing logger back on.
+    for name in (
+        "SQLQueryContextLogger",
+        "DataFrameQueryContextLogger",
+        "pyspark.sql.connect.logging",
+    ):
         PySparkLogger.getLogger(name).setLevel(logging.CRITICAL)
     session = SparkSession.builder.remote(url).create()
     # The default policy retries an unreachable server for over 10 minutes; a job (and a

@@ -45,6 +45,11 @@ JOIN_TIMEOUT_S: Final = 15.0
 POLL_S: Final = 0.5
 """How often `JobManager.watch` re-reads a job another process runs."""
 
+INTERRUPT_ATTEMPTS: Final = 10
+"""How often a cancellation interrupts the job's Spark work, `INTERRUPT_WAIT_S` apart."""
+
+INTERRUPT_WAIT_S: Final = 1.0
+
 _STOP: Final = None
 
 
@@ -224,7 +229,7 @@ class JobManager:
             return await self.store.get(job_id)
         changed = await self._db.run(_cancel, run, "Cancelled")
         if changed and self.engine.started:
-            threading.Thread(target=self.engine.interrupt, args=(run.tag,), daemon=True).start()
+            threading.Thread(target=self._interrupt, args=(run,), daemon=True).start()
         return run.job
 
     async def preview(self, job_id: str, *, limit: int) -> QueryResult:
@@ -271,8 +276,8 @@ class JobManager:
             self._closed = True
             runs = list(self._runs.values())
         for run in runs:
-            if _cancel(run, "Cancelled: the server stopped"):
-                self.engine.interrupt(run.tag)
+            _cancel(run, "Cancelled: the server stopped")
+            self.engine.interrupt(run.tag)
         for _ in self._threads:
             self._queue.put(_STOP)
         if self._owns_engine:
@@ -289,6 +294,18 @@ class JobManager:
             finally:
                 with self._lock:
                     self._runs.pop(run.job.job_id, None)
+                run.stopped.set()
+
+    def _interrupt(self, run: JobRun) -> None:
+        """Interrupt a cancelled job's Spark work until its thread has let go of it.
+
+        One interrupt stops a running operation within about 0.2 s; repeating it covers an
+        operation that reached the server just after the previous one.
+        """
+        for _ in range(INTERRUPT_ATTEMPTS):
+            self.engine.interrupt(run.tag)
+            if run.stopped.wait(INTERRUPT_WAIT_S):
+                return
 
     async def _poll(self, job_id: str) -> AsyncIterator[Job]:
         """Follow a job this process does not run, from the store."""

@@ -66,7 +66,7 @@ def run_job(context: RunContext, run: JobRun) -> None:
         engine.session()
         if starting and not run.change(stage="running", message="Running on Spark…"):
             return
-        progress = _ProgressPublisher(engine, run)
+        progress = ProgressPublisher(engine, run)
         table = _fetch(context, run, progress)
         if table is None or not run.change(
             stage="writing", message="Writing Parquet and CSV…", progress=progress.finished()
@@ -114,7 +114,7 @@ def error_message(error: BaseException) -> str:
     return first.rstrip(";") or type(error).__name__
 
 
-def _fetch(context: RunContext, run: JobRun, progress: _ProgressPublisher) -> pa.Table | None:
+def _fetch(context: RunContext, run: JobRun, progress: ProgressPublisher) -> pa.Table | None:
     """Run the job's Spark SQL and fetch at most the row cap plus one row.
 
     Returns:
@@ -163,10 +163,16 @@ def _succeed(
     }
 
 
-class _ProgressPublisher:
-    """Spark's progress reports for one job, published at most every `PROGRESS_INTERVAL_S`."""
+class ProgressPublisher:
+    """Spark's progress reports for one job, published at most every `PROGRESS_INTERVAL_S`.
+
+    Called by the engine (`SparkEngine.operation`) in the job's thread. Reports without tasks
+    or without news are dropped; so are changes within the interval of the last one published
+    (the finished job's progress is set by `finished`).
+    """
 
     def __init__(self, engine: SparkEngine, run: JobRun) -> None:
+        """Publish ``run``'s progress; ``engine`` interrupts it if it was cancelled meanwhile."""
         self._engine = engine
         self._run = run
         self._last: JobProgress = run.job.progress
@@ -174,6 +180,7 @@ class _ProgressPublisher:
         self._interrupted = False
 
     def __call__(self, progress: JobProgress, done: bool) -> None:
+        """Take one report of Spark's (``done``: its operation ended)."""
         if self._run.final:
             # Cancelled before Spark knew the operation: interrupt it now that it runs.
             if not self._interrupted:

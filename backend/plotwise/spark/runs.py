@@ -50,6 +50,8 @@ class JobRun:
         self._version = 0
         self._lock = threading.Lock()
         self._watchers: set[Watcher] = set()
+        self.stopped = threading.Event()
+        """Set when the job's thread is done with it (or will never take it up)."""
 
     @property
     def job(self) -> Job:
