@@ -2,12 +2,11 @@
 
 The export is the local analyst's answer to the issue's own question; its files are downloaded
 by Chromium and counted against DuckDB. Cancelling uses a scripted model whose job (a cross
-join of flights with itself) runs long enough to be stopped from its card.
+join of flights with itself, `support.spark.LONG`) runs long enough to be stopped from its card.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 
@@ -16,19 +15,17 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
 from playwright.sync_api import Page, expect
-from pydantic_ai.messages import ModelMessage
-from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
 from plotwise.data.catalog import Catalog
 from plotwise.settings import Settings
 from plotwise.spark.engine import SparkEngine
 from support.chat_page import ask, frame
 from support.live_server import live_plotwise
+from support.spark import long_job_model
 
 pytestmark = [pytest.mark.browser, pytest.mark.spark]
 
 QUESTION = "Export all flights delayed more than 3 hours"
-LONG = "SELECT count(*) AS n FROM flights a CROSS JOIN flights b WHERE a.dep_delay < b.arr_delay"
 JOB_TIMEOUT_MS = 120_000
 
 # Records every state a job card shows, and whether a progress bar with a task total showed.
@@ -87,24 +84,6 @@ def test_export_shows_progress_then_preview_and_working_downloads(
         path = download.value.path()
         assert download.value.suggested_filename.endswith(f".{name}")
         assert read(path).num_rows == expected, name
-
-
-def long_job_model() -> FunctionModel:
-    """Submits `LONG` to Spark, then answers in one sentence."""
-
-    async def stream(messages: list[ModelMessage], info: AgentInfo):
-        if len(messages) == 1:
-            yield {
-                0: DeltaToolCall(
-                    name="submit_spark",
-                    json_args=json.dumps({"query": LONG}),
-                    tool_call_id="call_long",
-                )
-            }
-        else:
-            yield "The job ended."
-
-    return FunctionModel(stream_function=stream, model_name="long-job")
 
 
 def test_cancel_stops_the_job_within_a_second_and_offers_no_file(

@@ -18,16 +18,15 @@ import pytest
 from fastapi import FastAPI
 
 from plotwise.app import create_app
+from plotwise.data.catalog import Catalog
 from plotwise.settings import Settings
 from plotwise.spark.engine import SparkEngine
 from plotwise.spark.jobs import JobManager
 from support.live_server import live_server
-from support.spark import follow, wait_until
+from support.spark import FILTER, LONG, follow, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.spark]
 
-FILTER = "SELECT * FROM flights WHERE dep_delay > 180"
-LONG = "SELECT count(*) AS n FROM flights a CROSS JOIN flights b WHERE a.dep_delay < b.arr_delay"
 ERROR_FIELDS = {"code", "message", "stage", "recoverable", "trace_id"}
 
 
@@ -69,7 +68,10 @@ def assert_error(response: httpx.Response, status: int, code: str) -> None:
     assert body["error"]["code"] == code and body["error"]["message"]
 
 
-async def test_a_succeeded_job_and_its_files(url: str, jobs: JobManager):
+async def test_a_succeeded_job_and_its_files(url: str, jobs: JobManager, catalog: Catalog):
+    [(count,)] = (
+        catalog.cursor().execute("SELECT count(*) FROM flights WHERE dep_delay > 180").fetchall()
+    )
     job = await jobs.submit(FILTER, output_format="csv")
     final = (await follow(jobs, job.job_id))[-1]
     assert final.state == "succeeded", final.error
@@ -83,14 +85,14 @@ async def test_a_succeeded_job_and_its_files(url: str, jobs: JobManager):
         assert parquet.headers["content-disposition"] == (
             f'attachment; filename="{job.job_id}.parquet"'
         )
-        assert pq.read_table(io.BytesIO(parquet.content)).num_rows == final.row_count == 3893
+        assert pq.read_table(io.BytesIO(parquet.content)).num_rows == final.row_count == count
 
         csv = await client.get(final.files[0].url)
         assert final.files[0].format == "csv" and csv.status_code == 200
         assert csv.headers["content-type"] == "text/csv; charset=utf-8"
         assert csv.headers["content-disposition"] == f'attachment; filename="{job.job_id}.csv"'
         assert int(csv.headers["content-length"]) == final.files[0].bytes
-        assert pa_csv.read_csv(io.BytesIO(csv.content)).num_rows == 3893
+        assert pa_csv.read_csv(io.BytesIO(csv.content)).num_rows == count
 
         # Cancelling a finished job changes nothing.
         again = await client.post(f"/api/jobs/{job.job_id}/cancel")

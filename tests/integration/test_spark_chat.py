@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from plotwise.data.catalog import Catalog
 from plotwise.settings import Settings
 from plotwise.spark.engine import SparkEngine
 from support.live_server import live_server
-from support.sse import chat
+from support.spark import long_job_model
+from support.sse import chat, parse_lines
 
 pytestmark = pytest.mark.spark
 
@@ -166,3 +168,20 @@ def test_ask_json_has_the_job(settings: Settings, spark_engine: SparkEngine, del
     csv_path = Path(job["files"][0]["path"])
     assert csv_path.is_file()
     assert pa_csv.read_csv(csv_path).num_rows == delayed_count
+
+
+def test_a_job_outlives_the_chat_stream_that_started_it(server_with, spark_engine: SparkEngine):
+    with server_with(long_job_model(), spark_remote=spark_engine.url) as url:
+        body = {"message": "Count every pair of flights"}
+        with httpx.Client(base_url=url, timeout=120) as client:
+            with client.stream("POST", "/api/chat", json=body) as response:
+                for event in parse_lines(response.iter_lines()):
+                    if event.event == "job" and event.data["job"]["state"] == "running":
+                        job_id = event.data["job"]["job_id"]
+                        break
+            # The stream is closed: the turn ends, the job goes on.
+            time.sleep(1.5)
+            job = client.get(f"/api/jobs/{job_id}").json()
+            assert job["state"] == "running", job
+            cancelled = client.post(f"/api/jobs/{job_id}/cancel").json()
+            assert cancelled["state"] == "cancelled" and cancelled["files"] == []

@@ -9,22 +9,46 @@ pip-installed PySpark, with its logs, pid file and scratch space under a tempora
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from pydantic_ai.messages import ModelMessage
+from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
+
 from plotwise.spark.jobs import JobManager
 from plotwise.spark.models import FINAL_STATES, Job
 from plotwise.spark.server import accepts, spark_home
 from support.live_server import free_port
 
+FILTER = "SELECT * FROM flights WHERE dep_delay > 180"
+"""The issue's export: every flight that left more than 3 hours late (a few thousand rows)."""
+
+LONG = "SELECT count(*) AS n FROM flights a CROSS JOIN flights b WHERE a.dep_delay < b.arr_delay"
+"""A job that runs for minutes on Spark: long enough to cancel or leave running."""
+
+CONNECT_PORT = 15002
+"""Spark Connect's default port, used when free (another Spark on this machine may hold it)."""
+
+
+def _is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
 
 @contextmanager
 def sbin_connect_server(folder: Path, *, timeout_s: float = 180) -> Iterator[str]:
-    """Run ``sbin/start-connect-server.sh`` on a free 127.0.0.1 port; yield its ``sc://`` URL.
+    """Run ``sbin/start-connect-server.sh`` on 127.0.0.1:15002 (or, if taken, a free port);
+    yield its ``sc://`` URL.
 
     Raises:
         RuntimeError: The server did not listen within ``timeout_s`` (the message quotes its
@@ -32,7 +56,7 @@ def sbin_connect_server(folder: Path, *, timeout_s: float = 180) -> Iterator[str
 
     """
     home = spark_home()
-    port = free_port()
+    port = CONNECT_PORT if _is_free(CONNECT_PORT) else free_port()
     folder.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -91,3 +115,21 @@ async def wait_until(
             if ready(job) or job.state in FINAL_STATES:
                 return job
     raise AssertionError("watch() ended without a final state")
+
+
+def long_job_model() -> FunctionModel:
+    """A model that submits `LONG` to Spark, then answers in one sentence."""
+
+    async def stream(messages: list[ModelMessage], info: AgentInfo):
+        if len(messages) == 1:
+            yield {
+                0: DeltaToolCall(
+                    name="submit_spark",
+                    json_args=json.dumps({"query": LONG}),
+                    tool_call_id="call_long",
+                )
+            }
+        else:
+            yield "The job ended."
+
+    return FunctionModel(stream_function=stream, model_name="long-job")
