@@ -189,13 +189,9 @@ class _ExportReader(FilterReading):
 
         The default table for "all rows" or "everything"; None when it names none.
         """
-        for m in self.matches:
-            ref = prefer(m.refs, kinds={"rows"})
-            if ref is not None:
-                return ref.table
-        for word in self.words:
-            if word in self.lex.definition.tables:
-                return word
+        listed = self._listed_table()
+        if listed is not None:
+            return listed
         if _ALL_ROWS.search(" ".join(self.words)):
             return self.lex.definition.default_table
         return None

@@ -82,6 +82,17 @@ class FilterReading:
         self.used: set[int] = set()
         self.unread_comparisons: list[str] = []
 
+    def _listed_table(self) -> str | None:
+        """The first table the question names, by a row noun ("flights") or by its name."""
+        for m in self.matches:
+            ref = prefer(m.refs, kinds={"rows"})
+            if ref is not None:
+                return ref.table
+        for word in self.words:
+            if word in self.lex.definition.tables:
+                return word
+        return None
+
     def _resolve(self, ref: FieldRef, table: str, plan: Plan) -> FieldRef | None:
         """Map a field onto the plan's table: the same name there, or a join to its table."""
         if ref.table == table:

@@ -266,16 +266,6 @@ class _Reader(FilterReading):
     def _has_group_word(self) -> bool:
         return any(w in GROUP_WORDS for w in self.words)
 
-    def _listed_table(self) -> str | None:
-        for m in self.matches:
-            ref = prefer(m.refs, kinds={"rows"})
-            if ref is not None:
-                return ref.table
-        for word in self.words:
-            if word in self.lex.definition.tables:
-                return word
-        return None
-
     def _table_of(self, dimensions: list[FieldRef]) -> str:
         return dimensions[0].table if dimensions else self.lex.definition.default_table
 

@@ -17,16 +17,14 @@ from typing import Final
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects import Dialect
 from sqlglot.errors import ErrorLevel, SqlglotError
-from sqlglot.tokens import TokenType
 
 from plotwise.errors import SQLRefusedError
 from plotwise.sql.guard import (
-    DENIED_FUNCTIONS,
-    DENIED_PREFIXES,
-    DENIED_SUFFIXES,
     RULES,
+    called_functions,
+    function_names,
+    is_denied,
     validate_select,
 )
 
@@ -207,12 +205,7 @@ def _check_kinds(tree: exp.Expression) -> None:
 
 def _check_functions(tree: exp.Expression, spark_sql: str) -> None:
     """Refuse denied functions in the tree and as ``name(`` anywhere in the raw tokens."""
-    names = [name for node in tree.find_all(exp.Func) for name in _function_names(node)]
-    tokens = Dialect.get_or_raise("spark").tokenize(spark_sql)
-    for token, following in zip(tokens, tokens[1:], strict=False):
-        if following.token_type == TokenType.L_PAREN and token.token_type != TokenType.STRING:
-            names.append(token.text.lower())
-    for name in names:
+    for name in called_functions(tree, spark_sql, "spark"):
         if _is_denied(name):
             raise SQLRefusedError(
                 "denied_function",
@@ -226,7 +219,7 @@ def _check_tables(tree: exp.Expression, tables: Collection[str]) -> None:
     listing = ", ".join(sorted(known)) or "(none)"
     for table in tree.find_all(exp.Table):
         if isinstance(table.this, exp.Func):
-            name = _function_names(table.this)[0]
+            name = function_names(table.this)[0]
             if name not in SPARK_TABLE_FUNCTIONS:
                 raise SQLRefusedError(
                     "table_function",
@@ -262,17 +255,8 @@ def _ctes_in_scope(node: exp.Expression) -> set[str]:
     return names
 
 
-def _function_names(node: exp.Func) -> list[str]:
-    if isinstance(node, exp.Anonymous):
-        return [node.name.lower()]
-    return [node.sql_name().lower(), node.key.lower()]
-
-
 def _is_denied(name: str) -> bool:
+    """Denied by the guard's lists or by Spark's own (Java calls, file readers...)."""
     return (
-        name in DENIED_FUNCTIONS
-        or name in SPARK_DENIED_FUNCTIONS
-        or name.startswith(DENIED_PREFIXES)
-        or name.startswith(SPARK_DENIED_PREFIXES)
-        or name.endswith(DENIED_SUFFIXES)
+        is_denied(name) or name in SPARK_DENIED_FUNCTIONS or name.startswith(SPARK_DENIED_PREFIXES)
     )

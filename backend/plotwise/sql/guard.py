@@ -249,17 +249,9 @@ def _check_statement_kinds(tree: exp.Expression, sql: str, dialect: str) -> None
 
 
 def _check_functions(tree: exp.Expression, sql: str, dialect: str) -> None:
-    """Refuse denied functions, found both in the tree and as ``name(`` in the raw tokens.
-
-    The token scan catches names sqlglot maps to other functions or parses in odd places.
-    """
-    names = [name for node in tree.find_all(exp.Func) for name in _function_names(node)]
-    tokens = Dialect.get_or_raise(dialect).tokenize(sql)
-    for token, following in zip(tokens, tokens[1:], strict=False):
-        if following.token_type == TokenType.L_PAREN and token.token_type != TokenType.STRING:
-            names.append(token.text.lower())
-    for name in names:
-        if _is_denied(name):
+    """Refuse denied functions (see `called_functions`)."""
+    for name in called_functions(tree, sql, dialect):
+        if is_denied(name):
             raise SQLRefusedError(
                 "denied_function",
                 f'function "{name}" is not allowed: it reads files or engine state; '
@@ -277,7 +269,7 @@ def _check_tables(tree: exp.Expression, tables: Collection[str]) -> None:
     listing = ", ".join(sorted(known)) or "(none)"
     for table in tree.find_all(exp.Table):
         if isinstance(table.this, exp.Func):
-            name = _function_names(table.this)[0]
+            name = function_names(table.this)[0]
             if name not in ALLOWED_TABLE_FUNCTIONS:
                 raise SQLRefusedError(
                     "table_function",
@@ -322,14 +314,34 @@ def _ancestors(node: exp.Expression) -> list[exp.Expression]:
     return found
 
 
-def _function_names(node: exp.Func) -> list[str]:
+def called_functions(tree: exp.Expression, sql: str, dialect: str) -> list[str]:
+    """Names of the functions a statement calls, lower-case: from the tree and the raw tokens.
+
+    Every ``name(`` token counts too: the scan catches names sqlglot maps to other functions
+    or parses in odd places.
+
+    Args:
+        tree: The parsed statement.
+        sql: Its text, as sent.
+        dialect: The sqlglot dialect it was parsed in.
+
+    """
+    names = [name for node in tree.find_all(exp.Func) for name in function_names(node)]
+    tokens = Dialect.get_or_raise(dialect).tokenize(sql)
+    for token, following in zip(tokens, tokens[1:], strict=False):
+        if following.token_type == TokenType.L_PAREN and token.token_type != TokenType.STRING:
+            names.append(token.text.lower())
+    return names
+
+
+def function_names(node: exp.Func) -> list[str]:
     """Return the lower-case names a function node may run under (as written, canonical)."""
     if isinstance(node, exp.Anonymous):
         return [node.name.lower()]
     return [node.sql_name().lower(), node.key.lower()]
 
 
-def _is_denied(name: str) -> bool:
+def is_denied(name: str) -> bool:
     """Whether a function name is on the denylist (exact names, prefixes, suffixes)."""
     return (
         name in DENIED_FUNCTIONS
