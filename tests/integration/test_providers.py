@@ -80,7 +80,7 @@ def test_openai_turn_with_a_tool_call_and_an_artifact(server_with, monkeypatch):
         detail = httpx.get(f"{url}/api/conversations/{conversation_id}", timeout=10).json()
     first = requests[0]
     assert first["model"] == "gpt-fake" and first["stream"] is True
-    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "describe_table"}
+    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "submit_spark", "describe_table"}
     # The turn's cost is stored with the conversation, as the done event reported it.
     answer = detail["messages"][-1]
     assert answer["role"] == "assistant" and answer["usage"] == {
@@ -99,7 +99,7 @@ def test_openai_compatible_server_answers_through_the_same_turn(server_with):
     assert events[-1].data["usage"]["input_tokens"] == 22
     first = requests[0]
     assert first["model"] == "fake-model" and first["stream"] is True
-    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "describe_table"}
+    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "submit_spark", "describe_table"}
     system = " ".join(str(m.get("content")) for m in first["messages"] if m["role"] == "system")
     assert "flights" in system and "component" in system.lower()
     tool_reply = next(m for m in requests[1]["messages"] if m["role"] == "tool")
@@ -119,7 +119,7 @@ def test_anthropic_turn_with_a_tool_call_and_an_artifact(server_with, monkeypatc
     assert usage["output_tokens"] == 2 * fake_anthropic.OUTPUT_TOKENS
     first = requests[0]
     assert first["model"] == "claude-fake" and first["stream"] is True
-    assert {t["name"] for t in first["tools"]} == {"run_sql", "describe_table"}
+    assert {t["name"] for t in first["tools"]} == {"run_sql", "submit_spark", "describe_table"}
     assert "flights" in str(first["system"])
     tool_result = requests[1]["messages"][-1]["content"][0]
     assert tool_result["type"] == "tool_result" and tool_result["tool_use_id"] == "toolu_fake1"
