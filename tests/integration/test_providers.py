@@ -80,7 +80,11 @@ def test_openai_turn_with_a_tool_call_and_an_artifact(server_with, monkeypatch):
         detail = httpx.get(f"{url}/api/conversations/{conversation_id}", timeout=10).json()
     first = requests[0]
     assert first["model"] == "gpt-fake" and first["stream"] is True
-    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "submit_spark", "describe_table"}
+    assert {t["function"]["name"] for t in first["tools"]} == {
+        "run_sql",
+        "submit_spark",
+        "describe_table",
+    }
     # The turn's cost is stored with the conversation, as the done event reported it.
     answer = detail["messages"][-1]
     assert answer["role"] == "assistant" and answer["usage"] == {
@@ -99,7 +103,11 @@ def test_openai_compatible_server_answers_through_the_same_turn(server_with):
     assert events[-1].data["usage"]["input_tokens"] == 22
     first = requests[0]
     assert first["model"] == "fake-model" and first["stream"] is True
-    assert {t["function"]["name"] for t in first["tools"]} == {"run_sql", "submit_spark", "describe_table"}
+    assert {t["function"]["name"] for t in first["tools"]} == {
+        "run_sql",
+        "submit_spark",
+        "describe_table",
+    }
     system = " ".join(str(m.get("content")) for m in first["messages"] if m["role"] == "system")
     assert "flights" in system and "component" in system.lower()
     tool_reply = next(m for m in requests[1]["messages"] if m["role"] == "tool")
