@@ -118,6 +118,16 @@ class DatasetError(PlotwiseError):
     status_code = 500
 
 
+class SourceError(PlotwiseError):
+    """An external data source cannot be used: it does not answer, or its role may write.
+
+    The message names the source (host and database, never the password) and the problem.
+    """
+
+    code = "source_error"
+    status_code = 400
+
+
 class ModelConfigError(PlotwiseError):
     """The configured model cannot be built (unknown provider, missing API key)."""
 

@@ -173,6 +173,16 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(default=10.0, gt=0, le=3600)
     """Time limit of one SQL query in seconds; past it the query is interrupted."""
 
+    sources: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    """External PostgreSQL databases to query in place, ``{name: url}``. ``PLOTWISE_SOURCES``
+    takes a JSON list or comma-separated ``name=postgresql://user:password@host:port/db``
+    entries. Each URL's role must only read: one that may write is refused at start, naming
+    the right. Queries run on the server in a read-only transaction with ``query_timeout_s``
+    as its ``statement_timeout``."""
+
+    source_connect_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    """How long connecting to a source (``sources``) may take, in seconds."""
+
     turn_timeout_s: float = Field(default=120.0, gt=0, le=3600)
     """Time limit of one whole chat turn (model and tools) in seconds."""
 
@@ -261,6 +271,27 @@ class Settings(BaseSettings):
     def _split_datasets(cls, value: object) -> object:
         """Accept a JSON list or comma-separated names from the environment; normalise names."""
         return _name_list(value, "dataset", lower=True)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _split_sources(cls, value: object) -> object:
+        """Accept ``name=url`` entries (JSON list or comma-separated); names lower-cased."""
+        entries = _name_list(value, "source", lower=False)
+        if not isinstance(entries, list):
+            return entries
+        sources: dict[str, str] = {}
+        for entry in entries:
+            name, sep, url = str(entry).partition("=")
+            name, url = name.strip().lower(), url.strip()
+            if not sep or not name or not url.startswith(("postgresql://", "postgres://")):
+                # Only the name: the URL may hold a password.
+                raise ValueError(
+                    f"PLOTWISE_SOURCES: entry {name or '?'!r} is not name=postgresql://..."
+                )
+            if name in sources:
+                raise ValueError(f"PLOTWISE_SOURCES: source {name!r} is named twice")
+            sources[name] = url
+        return sources
 
     @field_validator("model", mode="before")
     @classmethod

@@ -21,7 +21,7 @@ from plotwise.semantic.definition import (
     Role,
     TableDef,
 )
-from plotwise.sql.result import NUMERIC_TYPES
+from plotwise.sql.result import NUMERIC_TYPES, ColumnSchema
 
 TIME_NAMES = frozenset({"year", "quarter", "month", "week", "day", "hour", "minute"})
 
@@ -48,8 +48,22 @@ def draft_definition(catalog: Catalog, name: str, tables: list[str]) -> DatasetD
     """
     if not tables:
         raise DatasetError("name at least one table to draft a definition for")
+    return draft_from_columns(name, {table: catalog.table_columns(table) for table in tables})
+
+
+def draft_from_columns(name: str, tables: dict[str, list[ColumnSchema]]) -> DatasetDefinition:
+    """Draft a definition of dataset ``name`` from each table's columns (DuckDB type names).
+
+    The first table is the default one.
+
+    Raises:
+        DatasetError: No table was given.
+
+    """
+    if not tables:
+        raise DatasetError("name at least one table to draft a definition for")
     table_defs = {}
-    for table in tables:
+    for table, table_columns in tables.items():
         columns = {
             column.name: ColumnDef(
                 type=column.type,
@@ -57,7 +71,7 @@ def draft_definition(catalog: Catalog, name: str, tables: list[str]) -> DatasetD
                 description=f"{column.name.replace('_', ' ')} (draft: describe this column)",
                 synonyms=[column.name.replace("_", " ").lower()],
             )
-            for column in catalog.table_columns(table)
+            for column in table_columns
         }
         noun = table.removesuffix("s") if table.endswith("s") else table
         table_defs[table] = TableDef(
@@ -70,11 +84,12 @@ def draft_definition(catalog: Catalog, name: str, tables: list[str]) -> DatasetD
                 )
             },
         )
+    names = list(tables)
     return DatasetDefinition(
         name=name,
         title=name,
-        description=f"Draft definition of {', '.join(tables)}: review every description.",
-        default_table=tables[0],
+        description=f"Draft definition of {', '.join(names)}: review every description.",
+        default_table=names[0],
         tables=table_defs,
     )
 
