@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from plotwise.evaluation import read_questions
@@ -12,34 +10,14 @@ from plotwise.local.lexicon import Lexicon
 from plotwise.local.planner import PlanningError, plan_question
 from plotwise.semantic.definition import load_definition
 from plotwise.settings import PROJECT_ROOT
+from support.export_lexicon import FLIGHT_COLUMNS, export_lexicon, flat, where
 
-VALUES = {
-    ("flights", "origin"): ["JFK", "LGA", "EWR"],
-    ("flights", "dest"): ["LAX", "ATL", "BOS"],
-    ("flights", "carrier"): ["UA", "AA", "9E"],
-    ("planes", "manufacturer"): ["BOEING", "AIRBUS"],
-    ("weather", "origin"): ["JFK", "LGA", "EWR"],
-}
-FLIGHT_COLUMNS = (
-    "year, month, day, dep_time, sched_dep_time, dep_delay, arr_time, sched_arr_time, "
-    "arr_delay, carrier, flight, tailnum, origin, dest, air_time, distance, hour, minute, "
-    "time_hour"
-)
 JOB_ID = "job_0123456789abcdef"
 
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
-    definition = load_definition(PROJECT_ROOT / "fixtures" / "datasets" / "nycflights13.yaml")
-    return Lexicon.build(definition, VALUES)
-
-
-def where(plan) -> list[tuple[str, str, object]]:
-    return sorted((f.ref.name, f.op, f.value) for f in plan.filters)
-
-
-def flat(sql: str) -> str:
-    return re.sub(r"\s+", " ", sql).strip()
+    return export_lexicon()
 
 
 # --- routing -------------------------------------------------------------------------------
