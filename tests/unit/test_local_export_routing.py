@@ -12,8 +12,6 @@ from plotwise.semantic.definition import load_definition
 from plotwise.settings import PROJECT_ROOT
 from support.export_lexicon import FLIGHT_COLUMNS, export_lexicon, flat, where
 
-JOB_ID = "job_0123456789abcdef"
-
 
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
