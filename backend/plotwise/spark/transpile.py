@@ -23,7 +23,7 @@ from plotwise.errors import SQLRefusedError
 from plotwise.sql.guard import (
     RULES,
     called_functions,
-    function_names,
+    check_tables,
     is_denied,
     validate_select,
 )
@@ -100,7 +100,6 @@ _STATEMENTS: Final = (
 )
 """Nodes of statements that are not queries: none may appear in a job's Spark SQL."""
 
-_PATH_CHARACTERS: Final = frozenset("/\\.:~*?")
 _ANSI_ESCAPE: Final = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -161,7 +160,14 @@ def check_spark_sql(spark_sql: str, tables: Collection[str]) -> exp.Expression:
     tree = parsed[0]
     _check_kinds(tree)
     _check_functions(tree, spark_sql)
-    _check_tables(tree, tables)
+    check_tables(
+        tree,
+        tables,
+        table_functions=SPARK_TABLE_FUNCTIONS,
+        schemas={""},
+        catalogs={""},
+        engine="Spark",
+    )
     return tree
 
 
@@ -212,47 +218,6 @@ def _check_functions(tree: exp.Expression, spark_sql: str) -> None:
                 f'function "{name}" is not allowed in a Spark job: it reaches files, Java or '
                 "other systems; query the known tables instead",
             )
-
-
-def _check_tables(tree: exp.Expression, tables: Collection[str]) -> None:
-    known = {name.lower() for name in tables}
-    listing = ", ".join(sorted(known)) or "(none)"
-    for table in tree.find_all(exp.Table):
-        if isinstance(table.this, exp.Func):
-            name = function_names(table.this)[0]
-            if name not in SPARK_TABLE_FUNCTIONS:
-                raise SQLRefusedError(
-                    "table_function",
-                    f'table function "{name}" is not allowed in a Spark job; allowed: '
-                    f"{', '.join(sorted(SPARK_TABLE_FUNCTIONS))}",
-                )
-            continue
-        name = table.name
-        if not (table.db or table.catalog) and (
-            name.lower() in known or name.lower() in _ctes_in_scope(table)
-        ):
-            continue
-        if _PATH_CHARACTERS & set(name):
-            raise SQLRefusedError(
-                "file_reference",
-                f'file reference "{name}" is not allowed; query the known tables: {listing}',
-            )
-        shown = ".".join(part for part in (table.catalog, table.db, name) if part)
-        raise SQLRefusedError(
-            "unknown_table", f'unknown table "{shown}" for Spark; known tables: {listing}'
-        )
-
-
-def _ctes_in_scope(node: exp.Expression) -> set[str]:
-    """Lower-case CTE names of every WITH enclosing ``node``."""
-    names: set[str] = set()
-    parent = node.parent
-    while parent is not None:
-        with_ = parent.args.get("with_")
-        if isinstance(with_, exp.With):
-            names.update(cte.alias_or_name.lower() for cte in with_.expressions)
-        parent = parent.parent
-    return names
 
 
 def _is_denied(name: str) -> bool:

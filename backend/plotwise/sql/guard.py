@@ -208,7 +208,7 @@ def validate_select(
     tree = parsed[0]
     _check_statement_kinds(tree, checked, dialect)
     _check_functions(tree, sql, dialect)
-    _check_tables(tree, tables)
+    check_tables(tree, tables)
     _check_parameters(tree, params)
     return tree
 
@@ -259,28 +259,47 @@ def _check_functions(tree: exp.Expression, sql: str, dialect: str) -> None:
             )
 
 
-def _check_tables(tree: exp.Expression, tables: Collection[str]) -> None:
+def check_tables(
+    tree: exp.Expression,
+    tables: Collection[str],
+    *,
+    table_functions: Collection[str] = ALLOWED_TABLE_FUNCTIONS,
+    schemas: Collection[str] = _DEFAULT_SCHEMAS,
+    catalogs: Collection[str] = _DEFAULT_CATALOGS,
+    engine: str | None = None,
+) -> None:
     """Refuse every table reference that is not a known table, a CTE or an allowed function.
 
     A CTE name only counts where it is in scope (its own query and that query's subqueries):
     a name defined inside a subquery does not cover a file path read elsewhere.
+
+    Args:
+        tree: The parsed statement.
+        tables: Names of the tables the query may read.
+        table_functions: Table functions it may call.
+        schemas: Lower-case schema qualifiers a known table may carry ("" for none).
+        catalogs: Lower-case catalog qualifiers a known table may carry ("" for none).
+        engine: Named in the messages when the engine is not DuckDB (e.g. ``Spark``).
+
+    Raises:
+        SQLRefusedError: ``table_function``, ``file_reference`` or ``unknown_table``.
+
     """
     known = {name.lower() for name in tables}
     listing = ", ".join(sorted(known)) or "(none)"
+    in_job, for_engine = (f" in a {engine} job", f" for {engine}") if engine else ("", "")
     for table in tree.find_all(exp.Table):
         if isinstance(table.this, exp.Func):
             name = function_names(table.this)[0]
-            if name not in ALLOWED_TABLE_FUNCTIONS:
+            if name not in table_functions:
                 raise SQLRefusedError(
                     "table_function",
-                    f'table function "{name}" is not allowed; allowed: '
-                    f"{', '.join(sorted(ALLOWED_TABLE_FUNCTIONS))}",
+                    f'table function "{name}" is not allowed{in_job}; allowed: '
+                    f"{', '.join(sorted(table_functions))}",
                 )
             continue
         name = table.name
-        qualified = (
-            table.db.lower() in _DEFAULT_SCHEMAS and table.catalog.lower() in _DEFAULT_CATALOGS
-        )
+        qualified = table.db.lower() in schemas and table.catalog.lower() in catalogs
         if qualified and (
             name.lower() in known or (not table.db and name.lower() in _ctes_in_scope(table))
         ):
@@ -291,27 +310,21 @@ def _check_tables(tree: exp.Expression, tables: Collection[str]) -> None:
                 f'file reference "{name}" is not allowed; query the known tables: {listing}',
             )
         shown = ".".join(part for part in (table.catalog, table.db, name) if part)
-        raise SQLRefusedError("unknown_table", f'unknown table "{shown}"; known tables: {listing}')
+        raise SQLRefusedError(
+            "unknown_table", f'unknown table "{shown}"{for_engine}; known tables: {listing}'
+        )
 
 
 def _ctes_in_scope(node: exp.Expression) -> set[str]:
     """Return the lower-case CTE names visible at ``node``: those of every enclosing WITH."""
     names: set[str] = set()
-    for ancestor in _ancestors(node):
-        with_ = ancestor.args.get("with_")
-        if isinstance(with_, exp.With):
-            names.update(cte.alias_or_name.lower() for cte in with_.expressions)
-    return names
-
-
-def _ancestors(node: exp.Expression) -> list[exp.Expression]:
-    """Return the nodes enclosing ``node``, innermost first."""
-    found = []
     parent = node.parent
     while parent is not None:
-        found.append(parent)
+        with_ = parent.args.get("with_")
+        if isinstance(with_, exp.With):
+            names.update(cte.alias_or_name.lower() for cte in with_.expressions)
         parent = parent.parent
-    return found
+    return names
 
 
 def called_functions(tree: exp.Expression, sql: str, dialect: str) -> list[str]:
