@@ -83,16 +83,15 @@ async def submit_spark(
         raise ModelRetry(f"sql_error: {job.error.message}")
     preview = None
     if job.state == "succeeded":
-        limit = min(deps.settings.spark_preview_rows, deps.settings.max_rows)
         query_id = ctx.tool_call_id or job.job_id
-        preview = await preview_result(deps.jobs, job, limit=limit, query_id=query_id)
+        preview = await preview_result(deps.jobs, job, deps.settings, query_id=query_id)
     return ToolReturn(return_value=model_view(job, preview), metadata=SparkOutcome(job, preview))
 
 
 def model_view(job: Job, preview: QueryResult | None) -> dict[str, Any]:
     """What the model sees of a job: state and message, then schema, rows and links if done."""
     view: dict[str, Any] = {"job_id": job.job_id, "state": job.state, "message": job.message}
-    if job.state == "running" or job.state == "queued":
+    if job.state in ("queued", "running"):
         view["message"] = (
             f"{job.message} The job continues in the background; the analyst sees its "
             "progress and gets the download links when it finishes."

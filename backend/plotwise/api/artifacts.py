@@ -121,7 +121,6 @@ async def _job_data(
         job = await follow(services.jobs, job, timeout_s=services.settings.spark_wait_s)
     if job.state != "succeeded":
         raise ConflictError(f"Spark job {job.job_id} is {job.state}: {job.message}")
-    limit = min(services.settings.spark_preview_rows, services.settings.max_rows)
     query_id = record.query_id or job.job_id
-    preview = await preview_result(services.jobs, job, limit=limit, query_id=query_id)
+    preview = await preview_result(services.jobs, job, services.settings, query_id=query_id)
     return ArtifactData(**preview.model_dump(), artifact_id=record.artifact_id, job=job)

@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 
+from plotwise.settings import Settings
 from plotwise.spark.jobs import JobManager
 from plotwise.spark.models import FINAL_STATES, Job
 from plotwise.sql.cache import CachedResult, CacheInfo
@@ -48,8 +49,13 @@ async def follow(
     return job
 
 
-async def preview_result(jobs: JobManager, job: Job, *, limit: int, query_id: str) -> CachedResult:
-    """The first ``limit`` rows of a succeeded job, as a result bound to ``query_id``.
+async def preview_result(
+    jobs: JobManager, job: Job, settings: Settings, *, query_id: str
+) -> CachedResult:
+    """The first rows of a succeeded job, as a result bound to ``query_id``.
+
+    As many rows as ``PLOTWISE_SPARK_PREVIEW_ROWS``, and never more than the row cap
+    (``PLOTWISE_MAX_ROWS``) that every result the browser gets keeps to.
 
     The cache fields describe the job's files: keyed by the job, stored when it finished, kept
     until the query is submitted again.
@@ -58,6 +64,7 @@ async def preview_result(jobs: JobManager, job: Job, *, limit: int, query_id: st
         ConflictError: The job has not succeeded.
 
     """
+    limit = min(settings.spark_preview_rows, settings.max_rows)
     rows = await jobs.preview(job.job_id, limit=limit)
     info = CacheInfo(
         key=f"job:{job.job_id}",
