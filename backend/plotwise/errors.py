@@ -142,6 +142,17 @@ class UploadError(PlotwiseError):
         self.problem = problem
 
 
+class UploadTooLargeError(UploadError):
+    """An upload passed ``PLOTWISE_MAX_UPLOAD_MB``; reading stopped there, nothing was kept.
+
+    The limit applies to the bytes sent and to what a compressed upload (``.gz``, ``.zip``, an
+    Excel workbook, itself a zip) expands to.
+    """
+
+    code = "upload_too_large"
+    status_code = 413
+
+
 class ModelConfigError(PlotwiseError):
     """The configured model cannot be built (unknown provider, missing API key)."""
 

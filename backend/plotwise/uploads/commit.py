@@ -9,13 +9,14 @@ from pathlib import Path
 
 import duckdb
 
-from plotwise.data.files import sql_literal
-from plotwise.errors import UploadError
+from plotwise.data.files import sql_identifier, sql_literal
+from plotwise.errors import ConflictError, UploadError
 from plotwise.settings import Settings
-from plotwise.uploads.formats import remove_tree
-from plotwise.uploads.inspect import UPLOADS_SUBDIR, UploadDraft, select_list
+from plotwise.uploads.draft import UploadDraft
 from plotwise.uploads.names import check_name
+from plotwise.uploads.profile import read_expression, select_list
 from plotwise.uploads.reader import open_reader, read_problem, source_sql
+from plotwise.uploads.staging import is_inside, remove_tree, staging_dir, uploads_dir
 
 OVERRIDE_TYPES = re.compile(
     r"VARCHAR|BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DATE|TIME|TIMESTAMP"
@@ -35,34 +36,33 @@ def commit_upload(
     """Write the draft's table as Parquet, atomically; on success the staging folder goes.
 
     Args:
-        draft: From `inspect_upload`, its ``source`` still in place.
+        draft: From `inspect_upload` (or `load_draft`), its ``source`` still in place.
         table_name: The reviewed table name (a lower-case identifier).
         settings: Uses ``data_dir`` and the DuckDB limits.
         dataset: Dataset folder name; ``table_name`` if None.
-        overrides: Column name to DuckDB type (e.g. ``{"zip": "VARCHAR"}``) from the review.
+        overrides: Column name to DuckDB type (e.g. ``{"zip": "VARCHAR"}``) from the review;
+            the types of `OVERRIDE_TYPES` only.
 
     Returns:
-        ``<data dir>/uploads/<dataset>/<table_name>.parquet``.
+        ``<data dir>/uploads/<dataset>/<table_name>.parquet``, whose column types are the
+        draft's (or the overrides).
 
     Raises:
-        UploadError: A name or override is not allowed, or a value does not fit its type (the
-            column is named). No file is left behind.
+        UploadError: A name or override is not allowed (an unknown column, a type not
+            allowed), or a value does not fit its override type (the column and a value are
+            named). No file is left behind; the draft stays for another try.
+        ConflictError: The dataset already has a table of that name.
 
     """
     check_name(table_name, "table")
     dataset = check_name(dataset or table_name, "dataset")
-    overrides = {name: kind.strip().upper() for name, kind in (overrides or {}).items()}
-    known = {column.name for column in draft.columns}
-    for name, kind in overrides.items():
-        if name not in known:
-            raise UploadError(f"the override names column {name!r}, which the file does not have")
-        if not OVERRIDE_TYPES.fullmatch(kind):
-            raise UploadError(f"the override type {kind!r} of column {name!r} is not allowed")
-    uploads = settings.resolved_data_dir() / UPLOADS_SUBDIR
-    folder = uploads / dataset
+    overrides = _checked_overrides(draft, overrides or {})
+    folder = uploads_dir(settings) / dataset
+    target = folder / f"{table_name}.parquet"
+    if target.exists():
+        raise ConflictError(f"the dataset {dataset!r} already has a table {table_name!r}")
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{table_name}.parquet"
     temporary = folder / f".{table_name}.{uuid.uuid4().hex}.tmp"
     try:
         _write(draft, temporary, settings, overrides)
@@ -72,8 +72,30 @@ def commit_upload(
         if created:
             remove_tree(folder)
         raise
-    remove_tree(draft.staging)
+    if is_inside(draft.staging, staging_dir(settings)):
+        remove_tree(draft.staging)
     return target
+
+
+def _checked_overrides(draft: UploadDraft, overrides: dict[str, str]) -> dict[str, str]:
+    """The overrides with their types normalised, each checked against the draft."""
+    known = {column.name for column in draft.columns}
+    checked = {}
+    for name, kind in overrides.items():
+        normal = re.sub(r"\s+", " ", kind.strip().upper())
+        if name not in known:
+            raise UploadError(
+                f"the override names column {name!r}, which the file does not have "
+                f"(its columns: {sorted(known)})"
+            )
+        if not OVERRIDE_TYPES.fullmatch(normal):
+            raise UploadError(
+                f"the override type {kind!r} of column {name!r} is not allowed; use one of "
+                "VARCHAR, BOOLEAN, INTEGER, BIGINT, DOUBLE, DECIMAL(p, s), DATE, TIME, "
+                "TIMESTAMP, TIMESTAMPTZ"
+            )
+        checked[name] = normal
+    return checked
 
 
 def _write(draft: UploadDraft, target: Path, settings: Settings, overrides: dict[str, str]) -> None:
@@ -83,11 +105,32 @@ def _write(draft: UploadDraft, target: Path, settings: Settings, overrides: dict
         connection.execute(
             f"CREATE TEMP VIEW upload AS SELECT * FROM {source_sql(draft.source, draft.format)}"
         )
+        _check_fit(connection, draft, overrides)
         connection.execute(
             f"COPY (SELECT {select_list(draft.columns, overrides)} FROM upload) "
-            f"TO {sql_literal(str(target))} (FORMAT parquet)"
+            f"TO {sql_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
         )
     except duckdb.Error as error:
         raise UploadError(f"the table could not be written: {read_problem(error)}") from error
     finally:
         connection.close()
+
+
+def _check_fit(
+    connection: duckdb.DuckDBPyConnection, draft: UploadDraft, overrides: dict[str, str]
+) -> None:
+    """Refuse an override that some value does not fit, naming the column and the value."""
+    for column in draft.columns:
+        kind = overrides.get(column.name)
+        if kind is None:
+            continue
+        plain = read_expression(column)
+        cast = read_expression(column, kind).replace("CAST(", "TRY_CAST(", 1)
+        misfit = connection.sql(
+            f"SELECT {plain}::VARCHAR FROM upload "
+            f"WHERE {sql_identifier(column.name)} IS NOT NULL AND {cast} IS NULL LIMIT 1"
+        ).fetchall()
+        if misfit:
+            raise UploadError(
+                f"column {column.name!r} cannot be {kind}: the value {misfit[0][0]!r} does not fit"
+            )

@@ -21,9 +21,14 @@ def source_sql(path: Path, file_format: str) -> str:
 
     Delimited text is read with a header, ``"`` quotes, the null markers of `NULL_MARKERS`
     and a full scan for types (``sample_size = -1``), so a late odd value cannot break a type
-    guessed from the first rows.
+    guessed from the first rows. An Excel sheet was already converted to Parquet (see
+    `plotwise.uploads.excel`), which ``path`` then is.
+
+    Raises:
+        UploadError: ``file_format`` is not one this module reads.
+
     """
-    literal = sql_literal(str(path))
+    literal = sql_literal(str(path.resolve()))
     if file_format in ("csv", "tsv"):
         delimiter = "\\t" if file_format == "tsv" else ","
         nulls = ", ".join(sql_literal(marker) for marker in NULL_MARKERS)
@@ -32,13 +37,13 @@ def source_sql(path: Path, file_format: str) -> str:
             f"escape = '\"', nullstr = [{nulls}], sample_size = -1, strict_mode = true, "
             f"max_line_size = {MAX_LINE_BYTES})"
         )
-    if file_format == "parquet":
+    if file_format in ("parquet", "xlsx"):
         return f"read_parquet({literal})"
     if file_format == "json":
         return f"read_json({literal}, format = 'array', sample_size = -1)"
     if file_format == "ndjson":
         return f"read_json({literal}, format = 'newline_delimited', sample_size = -1)"
-    raise UploadError(f"{file_format} files cannot be read yet")
+    raise UploadError(f"{file_format} files cannot be read")
 
 
 def open_reader(settings: Settings, files: list[Path]) -> duckdb.DuckDBPyConnection:
@@ -51,7 +56,9 @@ def open_reader(settings: Settings, files: list[Path]) -> duckdb.DuckDBPyConnect
     data_dir = settings.resolved_data_dir()
     connection = duckdb.connect(":memory:")
     try:
-        _lock_down(connection, settings, data_dir, {str(i): path for i, path in enumerate(files)})
+        _lock_down(
+            connection, settings, data_dir, {str(i): path.resolve() for i, path in enumerate(files)}
+        )
     except (duckdb.Error, OSError) as error:
         connection.close()
         raise UploadError(f"could not open a reader for the upload: {error}") from error
