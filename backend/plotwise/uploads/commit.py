@@ -111,7 +111,8 @@ def _write(draft: UploadDraft, target: Path, settings: Settings, overrides: dict
             f"TO {sql_literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
         )
     except duckdb.Error as error:
-        raise UploadError(f"the table could not be written: {read_problem(error)}") from error
+        problem = read_problem(error, {draft.source: draft.original_name, target: "the table"})
+        raise UploadError(f"the table could not be written: {problem}") from error
     finally:
         connection.close()
 
@@ -126,10 +127,15 @@ def _check_fit(
             continue
         plain = read_expression(column)
         cast = read_expression(column, kind).replace("CAST(", "TRY_CAST(", 1)
-        misfit = connection.sql(
-            f"SELECT {plain}::VARCHAR FROM upload "
-            f"WHERE {sql_identifier(column.name)} IS NOT NULL AND {cast} IS NULL LIMIT 1"
-        ).fetchall()
+        try:
+            misfit = connection.sql(
+                f"SELECT {plain}::VARCHAR FROM upload "
+                f"WHERE {sql_identifier(column.name)} IS NOT NULL AND {cast} IS NULL LIMIT 1"
+            ).fetchall()
+        except duckdb.Error as error:  # no cast at all between the two types
+            raise UploadError(
+                f"column {column.name!r} cannot be {kind}: {read_problem(error, {})}"
+            ) from error
         if misfit:
             raise UploadError(
                 f"column {column.name!r} cannot be {kind}: the value {misfit[0][0]!r} does not fit"

@@ -50,8 +50,8 @@ class UploadDraft(BaseModel):
     preview: list[list[JsonValue]]
     """First rows, JSON-safe, in column order (thousands already read as numbers)."""
     problems: list[str]
-    """Notes for the review: formula-looking cells, empty columns, no rows, an encoding
-    fallback, other sheets of a workbook, workbook columns of mixed kinds."""
+    """Notes for the review: formula-looking cells, empty columns, an encoding fallback,
+    other sheets of a workbook, workbook columns of mixed kinds."""
     size_bytes: int = 0
     """Size of the file as uploaded (compressed, if it was), in bytes."""
     encoding: str | None = None

@@ -50,5 +50,6 @@ def escape_formula_array(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Ch
 
     """
     starts = pc.match_substring_regex(values, _FORMULA_START)
-    quoted = pc.binary_join_element_wise(pa.scalar("'", values.type), values, "")
+    quote, separator = pa.scalar("'", values.type), pa.scalar("", values.type)
+    quoted = pc.binary_join_element_wise(quote, values, separator)
     return pc.if_else(starts, quoted, values)

@@ -41,9 +41,9 @@ def inspect_upload(
         JSON is saved in its folder for `load_draft`.
 
     Raises:
-        UploadError: The file is empty, of a format its extension does not name, not a table
-            at all, or malformed (the line is named). The draft folder is removed, with the
-            received upload in it.
+        UploadError: The file is empty or has no rows, is of a format its extension does not
+            name, is not a table at all, or is malformed (the line is named). The draft
+            folder is removed, with the received upload in it.
         UploadTooLargeError: The file, or what it expands to, is larger than
             ``PLOTWISE_MAX_UPLOAD_MB``. The draft folder is removed too.
 
@@ -101,9 +101,13 @@ def _read_draft(
         row_count, columns, preview = profile(connection, described)
     except duckdb.Error as error:
         shown = "EXCEL" if file_format == "xlsx" else file_format.upper()
-        raise UploadError(f"the file cannot be read as {shown}: {read_problem(error)}") from error
+        problem = read_problem(error, {source: name})
+        raise UploadError(f"the file cannot be read as {shown}: {problem}") from error
     finally:
         connection.close()
+    if not row_count:
+        only = " (only a header)" if file_format in ("csv", "tsv", "xlsx") else ""
+        raise UploadError(f"the file has no rows{only}: there is nothing to chat about")
     return UploadDraft(
         original_name=name,
         table_name=suggest_name(name),
@@ -118,8 +122,8 @@ def _read_draft(
 
 
 def _problems(columns: list[UploadColumn], rows: int) -> list[str]:
-    """Notes for the review."""
-    problems = [] if rows else ["the file has a header but no rows"]
+    """Notes for the review: formula-looking cells, empty columns."""
+    problems = []
     for column in columns:
         if column.formula_cells:
             problems.append(
@@ -127,6 +131,6 @@ def _problems(columns: list[UploadColumn], rows: int) -> list[str]:
                 "spreadsheet formula (=, +, -, @, tab, CR, LF); they are kept as text and "
                 "escaped with a leading ' in CSV exports"
             )
-        if rows and column.null_count == rows:
+        if column.null_count == rows:
             problems.append(f"column {column.name!r} is empty in every row")
     return problems

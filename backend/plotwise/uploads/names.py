@@ -8,6 +8,7 @@ only the names made here are.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import PurePosixPath, PureWindowsPath
 
 from plotwise.errors import UploadError
@@ -42,7 +43,7 @@ def safe_file_name(original_name: str) -> str:
     survives truncation to `MAX_FILE_NAME`. ``../../app.py`` gives ``app.py``; a name with
     nothing usable left gives ``upload``.
     """
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", base_name(original_name)).lstrip(".")
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", _fold(base_name(original_name))).lstrip(".")
     if not name.strip("._-"):
         return "upload"
     if len(name) > MAX_FILE_NAME:
@@ -58,7 +59,7 @@ def suggest_name(original_name: str) -> str:
     ``../../Sales 2024.csv.gz`` becomes ``sales_2024``; a name with nothing usable left becomes
     ``upload``; one starting with a digit or ``_`` gets a ``t_`` prefix.
     """
-    name = base_name(original_name).lower()
+    name = _fold(base_name(original_name)).lower()
     for suffix in COMPRESSED_SUFFIXES:
         name = name.removesuffix(suffix)
     stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
@@ -66,6 +67,12 @@ def suggest_name(original_name: str) -> str:
     if not cleaned[0].isalpha():
         cleaned = f"t_{cleaned}"
     return cleaned[:63].rstrip("_")
+
+
+def _fold(text: str) -> str:
+    """Accents folded away (``données`` gives ``donnees``), so names keep their letters."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def check_name(name: str, what: str) -> str:

@@ -105,12 +105,13 @@ def _text_aggregates(column: str) -> list[str]:
     whole numbers once ``,`` is removed, and that start like a formula.
     """
     prefixes = ", ".join(sql_literal(prefix) for prefix in FORMULA_PREFIXES)
+    # count(*) FILTER is 0 over no rows or only NULLs, where count_if would give NULL.
     return [
-        f"count_if(regexp_full_match({column}, {sql_literal(THOUSANDS)}))",
-        f"count_if(contains({column}, ','))",
-        f"count_if(contains({column}, '.'))",
+        f"count(*) FILTER (regexp_full_match({column}, {sql_literal(THOUSANDS)}))",
+        f"count(*) FILTER (contains({column}, ','))",
+        f"count(*) FILTER (contains({column}, '.'))",
         f"count(TRY_CAST(replace({column}, ',', '') AS BIGINT))",
-        f"count_if(left({column}, 1) IN ({prefixes}))",
+        f"count(*) FILTER (left({column}, 1) IN ({prefixes}))",
     ]
 
 

@@ -65,7 +65,17 @@ def open_reader(settings: Settings, files: list[Path]) -> duckdb.DuckDBPyConnect
     return connection
 
 
-def read_problem(error: duckdb.Error) -> str:
-    """The first line of a DuckDB reader error, which names the problem (and the CSV line)."""
+def read_problem(error: duckdb.Error, names: dict[Path, str]) -> str:
+    """The first line of a DuckDB reader error, which names the problem (and the line).
+
+    Args:
+        error: What DuckDB raised.
+        names: Files the message may name, each mapped to the name the user knows it by: the
+            server's paths are not shown.
+
+    """
     text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    first = text.splitlines()[0] if text else type(error).__name__
+    for path, name in names.items():
+        first = first.replace(str(path.resolve()), name).replace(str(path), name)
+    return first
