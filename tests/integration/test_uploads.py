@@ -8,6 +8,8 @@ same inputs are sent through `receive_upload` too, as the HTTP layer does.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from plotwise.uploads import (
     inspect_upload,
     load_draft,
     receive_upload,
+    remove_stale_drafts,
 )
 from plotwise.uploads.textcheck import MAX_LINE_BYTES
 from support.uploads import (
@@ -31,6 +34,7 @@ from support.uploads import (
     SIMPLE_CSV,
     Place,
     assert_nothing_left,
+    broken_sheet,
     chunks_of,
     files_under,
     gz,
@@ -199,6 +203,18 @@ BAD = [
     Bad("broken-ndjson", "j.ndjson", b'{"a": 1}\n{"a": \n', r"cannot be read as NDJSON"),
     Bad("broken-parquet", "p.parquet", b"PAR1" + b"\x00" * 100, r"cannot be read as PARQUET"),
     Bad(
+        "garbage-workbook",
+        "g.xlsx",
+        zipped({"xl/workbook.xml": b"garbage"}),
+        r"the Excel workbook cannot be read: File not found '_rels/\.rels'",
+    ),
+    Bad(
+        "broken-sheet-xml",
+        "g.xlsx",
+        lambda: broken_sheet(SIMPLE_BOOK),
+        r"the Excel workbook cannot be read: syntax error",
+    ),
+    Bad(
         "gzip-bomb",
         "bomb.csv.gz",
         lambda: gz(BOMB_CSV),
@@ -354,3 +370,13 @@ async def test_drafts_can_be_discarded_and_unknown_ids_are_not_found(place: Plac
         with pytest.raises(NotFoundError):
             discard_draft(bad_id, settings)
     assert_nothing_left(place, set())
+
+
+@pytest.mark.anyio
+async def test_stale_drafts_are_removed(place: Place):
+    settings = place.settings()
+    old = await receive_upload(chunks_of(SIMPLE_CSV), "old.csv", settings)
+    fresh = await receive_upload(chunks_of(SIMPLE_CSV), "new.csv", settings)
+    os.utime(old.parent, (time.time() - 7200, time.time() - 7200))
+    assert remove_stale_drafts(settings, older_than_s=3600) == 1
+    assert not old.parent.exists() and fresh.is_file()

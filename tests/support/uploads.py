@@ -168,3 +168,15 @@ def lying_sizes(archive: bytes, member: str, declared: int) -> bytes:
             struct.pack_into("<I", data, start + 24, declared)
         start += 4
     return bytes(data)
+
+
+def broken_sheet(book: bytes) -> bytes:
+    """``book`` with its first sheet's XML cut in half."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(book)) as source, zipfile.ZipFile(buffer, "w") as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            copy.writestr(info, data)
+    return buffer.getvalue()

@@ -59,19 +59,24 @@ def commit_upload(
     overrides = _checked_overrides(draft, overrides or {})
     folder = uploads_dir(settings) / dataset
     target = folder / f"{table_name}.parquet"
+    taken = f"the dataset {dataset!r} already has a table {table_name!r}"
     if target.exists():
-        raise ConflictError(f"the dataset {dataset!r} already has a table {table_name!r}")
+        raise ConflictError(taken)
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{table_name}.{uuid.uuid4().hex}.tmp"
     try:
         _write(draft, temporary, settings, overrides)
-        os.replace(temporary, target)
+        # A hard link, unlike a rename, never replaces a table another commit just wrote.
+        os.link(temporary, target)
+    except FileExistsError as error:
+        raise ConflictError(taken) from error
     except BaseException:
-        temporary.unlink(missing_ok=True)
         if created:
             remove_tree(folder)
         raise
+    finally:
+        temporary.unlink(missing_ok=True)
     if is_inside(draft.staging, staging_dir(settings)):
         remove_tree(draft.staging)
     return target
