@@ -36,6 +36,7 @@ from support.uploads import (
     assert_nothing_left,
     broken_sheet,
     chunks_of,
+    encrypted_flag,
     files_under,
     gz,
     lying_sizes,
@@ -202,6 +203,18 @@ BAD = [
     ),
     Bad("broken-ndjson", "j.ndjson", b'{"a": 1}\n{"a": \n', r"cannot be read as NDJSON"),
     Bad("broken-parquet", "p.parquet", b"PAR1" + b"\x00" * 100, r"cannot be read as PARQUET"),
+    Bad(
+        "encrypted-zip",
+        "e.zip",
+        lambda: encrypted_flag(zipped({"a.csv": SIMPLE_CSV})),
+        r"the zip archive 'e\.zip' is encrypted",
+    ),
+    Bad(
+        "encrypted-workbook-member",
+        "e.xlsx",
+        lambda: encrypted_flag(SIMPLE_BOOK),
+        r"the Excel workbook cannot be read: .*encrypted",
+    ),
     Bad(
         "garbage-workbook",
         "g.xlsx",

@@ -180,3 +180,14 @@ def broken_sheet(book: bytes) -> bytes:
                 data = data[: len(data) // 2]
             copy.writestr(info, data)
     return buffer.getvalue()
+
+
+def encrypted_flag(archive: bytes) -> bytes:
+    """``archive`` with every member marked as encrypted (general purpose flag bit 0)."""
+    data = bytearray(archive)
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            data[start + flags_at] |= 1
+            start += 4
+    return bytes(data)

@@ -126,6 +126,9 @@ def expand(path: Path, name: str, folder: Path, settings: Settings) -> tuple[Pat
                 return expanded, base_name(members[0].filename)
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as error:
         raise UploadError(f"the compressed file {name!r} cannot be read: {error}") from error
+    except RuntimeError as error:  # zipfile's "File ... is encrypted, password required"
+        problem = f"the zip archive {name!r} is encrypted; upload it without a password"
+        raise UploadError(problem) from error
     return path, name
 
 
