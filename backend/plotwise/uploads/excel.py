@@ -108,11 +108,13 @@ def read_sheet(path: Path, folder: Path, settings: Settings, sheet: str | None =
             raise UploadError(f"the Excel workbook cannot be read: {error}") from error
         try:
             name, problems = _pick_sheet(workbook, sheet)
-            rows = workbook.get_sheet_by_name(name)
+            cells = workbook.get_sheet_by_name(name)
             target = folder / SHEET_FILE
-            problems += _write_parquet(name, rows.iter_rows, target)
+            problems += _write_parquet(name, cells.iter_rows, target)
         except CalamineError as error:
             raise UploadError(f"the Excel workbook cannot be read: {error}") from error
+        except pa.ArrowException as error:
+            raise UploadError(f"the sheet {name!r} cannot be read: {error}") from error
         finally:
             workbook.close()
     finally:
@@ -235,6 +237,8 @@ def _note_kind(value: object, kind: _Kinds) -> None:
     kind.types.add(type(value))
     if type(value) is float and not (value.is_integer() and abs(value) <= 2**53):
         kind.whole = False
+    if type(value) is int and abs(value) >= 2**63:
+        kind.whole = False
 
 
 def _arrow_type(kind: _Kinds) -> pa.DataType:
@@ -257,7 +261,7 @@ def _batches(rows: Iterator[list[object]], types: list[pa.DataType]) -> Iterator
         for _, row in zip(range(BATCH_ROWS), rows, strict=False):
             for index, column in enumerate(columns):
                 column.append(_cell(row[index]) if index < len(row) else None)
-        if not columns or not columns[0]:
+        if not columns[0]:
             return
         yield [_array(values, kind) for values, kind in zip(columns, types, strict=True)]
 
