@@ -128,6 +128,31 @@ class SourceError(PlotwiseError):
     status_code = 400
 
 
+class UploadError(PlotwiseError):
+    """An uploaded file was refused (wrong format, too large, malformed); nothing was kept.
+
+    The message names the problem, and the line for a malformed text file.
+    """
+
+    code = "bad_upload"
+    status_code = 400
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+class UploadTooLargeError(UploadError):
+    """An upload passed ``PLOTWISE_MAX_UPLOAD_MB``; reading stopped there, nothing was kept.
+
+    The limit applies to the bytes sent and to what a compressed upload (``.gz``, ``.zip``, an
+    Excel workbook, itself a zip) expands to.
+    """
+
+    code = "upload_too_large"
+    status_code = 413
+
+
 class ModelConfigError(PlotwiseError):
     """The configured model cannot be built (unknown provider, missing API key)."""
 

@@ -208,6 +208,11 @@ class Settings(BaseSettings):
     """Most disk DuckDB may spill to (its ``max_temp_directory_size``), in DuckDB's notation.
     Spill files go to ``<data_dir>/duckdb_tmp``; a query that needs more fails with an error."""
 
+    max_upload_mb: int = Field(default=1024, ge=1, le=1_048_576)
+    """Largest uploaded file, in MiB (1 MiB = 1,048,576 bytes); a compressed upload (``.gz``,
+    ``.zip``, an Excel workbook) may not expand past it either. A larger one is refused with
+    ``upload_too_large`` (HTTP 413) as soon as the limit is passed."""
+
     cache_ttl_s: float = Field(default=300.0, ge=0, le=86_400)
     """How long a small query result stays in the cache, in seconds (0 turns caching off)."""
 

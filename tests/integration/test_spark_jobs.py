@@ -7,6 +7,7 @@ start "its own" Spark connects to that one through ``PLOTWISE_SPARK_REMOTE``.
 from __future__ import annotations
 
 import asyncio
+import csv
 import os
 import subprocess
 import sys
@@ -159,6 +160,29 @@ async def test_a_job_runs_end_to_end(jobs: JobManager, catalog: Catalog, job_set
     assert all(len(row) == len(final.columns) for row in preview.rows)
     whole = await jobs.preview(job.job_id, limit=5000)
     assert (whole.row_count, whole.truncated) == (count, False)
+
+
+@pytest.mark.spark
+async def test_the_job_csv_escapes_formula_looking_cells(jobs: JobManager, job_settings: Settings):
+    payload = "=cmd|' /C calc'!A0"
+    sql = (
+        "SELECT carrier, '=cmd|'' /C calc''!A0' AS payload, '@' || name AS at_name, "
+        "-1 AS minus FROM airlines WHERE carrier = 'AA'"
+    )
+    final = (await follow(jobs, (await jobs.submit(sql, output_format="csv")).job_id))[-1]
+    assert final.state == "succeeded", final.error
+    folder = jobs_folder(job_settings.resolved_artifacts_dir()) / final.job_id
+    with (folder / f"{final.job_id}.csv").open(newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    # OWASP CSV injection: text cells starting with = + - @ get a leading single quote.
+    assert rows == [
+        ["carrier", "payload", "at_name", "minus"],
+        ["AA", "'" + payload, "'@American Airlines Inc.", "-1"],
+    ]
+    parquet = pq.read_table(folder / f"{final.job_id}.parquet").to_pylist()
+    assert parquet == [
+        {"carrier": "AA", "payload": payload, "at_name": "@American Airlines Inc.", "minus": -1}
+    ]
 
 
 @pytest.mark.spark

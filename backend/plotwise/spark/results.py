@@ -23,6 +23,7 @@ from plotwise.data.files import fsync
 from plotwise.spark.models import JobFile, OutputFormat
 from plotwise.sql.arrow_json import column_values
 from plotwise.sql.result import ColumnSchema
+from plotwise.uploads.formulas import escape_formula_array
 
 MEDIA_TYPES: Final[dict[str, str]] = {
     "parquet": "application/vnd.apache.parquet",
@@ -133,7 +134,13 @@ def read_head(path: Path, limit: int) -> pa.Table:
 
 
 def _write_csv(table: pa.Table, path: Path) -> None:
-    """Write CSV batch by batch; columns Arrow's CSV writer cannot encode become JSON text."""
+    """Write CSV batch by batch; columns Arrow's CSV writer cannot encode become JSON text.
+
+    Every text cell passes through `escape_formula_array`: a cell such as
+    ``=cmd|' /C calc'!A0`` is written as ``'=cmd|' /C calc'!A0`` so that a spreadsheet opening
+    the file shows it instead of running it (OWASP's CSV injection guidance). The Parquet file
+    keeps the values as they are.
+    """
     textual = [not _csv_native(field.type) for field in table.schema]
     schema = pa.schema(
         [
@@ -147,7 +154,16 @@ def _write_csv(table: pa.Table, path: Path) -> None:
                 _as_text(column) if as_text else column
                 for column, as_text in zip(batch.columns, textual, strict=True)
             ]
+            columns = [
+                escape_formula_array(column) if _is_text(column.type) else column
+                for column in columns
+            ]
             writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    """Whether a column holds text (whose cells could start like a formula)."""
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
 def _csv_native(kind: pa.DataType) -> bool:
