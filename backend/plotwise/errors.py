@@ -142,6 +142,13 @@ class UploadError(PlotwiseError):
         self.problem = problem
 
 
+class UploadTooLargeError(UploadError):
+    """An upload passed ``PLOTWISE_MAX_UPLOAD_MB`` while it streamed in; nothing was kept."""
+
+    code = "upload_too_large"
+    status_code = 413
+
+
 class ModelConfigError(PlotwiseError):
     """The configured model cannot be built (unknown provider, missing API key)."""
 
