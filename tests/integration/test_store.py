@@ -28,7 +28,7 @@ from plotwise.store.templates import (
 from plotwise.store.types import utcnow
 
 TABLES = {"template", "template_version", "conversation", "message", "artifact", "job"}
-HEAD = "0004"
+HEAD = "0005"
 
 
 def content(name: str = "Flights by month") -> TemplateContent:

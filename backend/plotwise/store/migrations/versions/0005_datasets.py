@@ -17,8 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Add ``conversation.datasets`` (``[]`` for existing rows) and ``artifact.dataset``."""
-    with op.batch_alter_table("conversation") as batch:
+    """Add ``conversation.datasets`` (``[]`` for existing rows) and ``artifact.dataset``.
+
+    ``conversation`` is altered in place (``recreate="never"``): recreating it on SQLite would
+    drop the old table, and the foreign keys' ON DELETE CASCADE would take its messages along.
+    """
+    with op.batch_alter_table("conversation", recreate="never") as batch:
         batch.add_column(
             sa.Column("datasets", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
         )
@@ -30,5 +34,5 @@ def downgrade() -> None:
     """Drop the columns."""
     with op.batch_alter_table("artifact") as batch:
         batch.drop_column("dataset")
-    with op.batch_alter_table("conversation") as batch:
+    with op.batch_alter_table("conversation", recreate="never") as batch:
         batch.drop_column("datasets")
