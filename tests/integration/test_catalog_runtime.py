@@ -18,7 +18,10 @@ import pytest
 from plotwise.data.catalog import Catalog
 from plotwise.errors import ConflictError, DatasetError, NotFoundError, SQLRefusedError
 from plotwise.settings import Settings
+from plotwise.spark.jobs import JobManager
 from plotwise.sql.runner import run_query
+from plotwise.store import Database
+from support.spark import follow
 
 pytestmark = pytest.mark.anyio
 
@@ -45,7 +48,7 @@ def runtime_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def catalog(runtime_settings: Settings) -> Iterator[Catalog]:
+def runtime_catalog(runtime_settings: Settings) -> Iterator[Catalog]:
     with Catalog.open(runtime_settings) as opened:
         yield opened
 
@@ -55,8 +58,9 @@ async def query(catalog: Catalog, sql: str) -> list[list[object]]:
 
 
 async def test_added_renamed_and_removed_datasets_are_queryable_only_while_registered(
-    catalog, tmp_path
+    runtime_catalog, tmp_path
 ):
+    catalog = runtime_catalog
     fruit = parquet(tmp_path / "up" / "fruit", "fruit", "SELECT * FROM range(5) t(n)")
     version = catalog.data_version
     await query(catalog, "SELECT count(*) FROM penguins")  # the pool is up before the change
@@ -89,7 +93,8 @@ async def test_added_renamed_and_removed_datasets_are_queryable_only_while_regis
     assert await query(catalog, "SELECT count(*) FROM penguins") == [[344]]
 
 
-async def test_a_query_running_during_a_change_completes_on_the_old_pool(catalog, tmp_path):
+async def test_a_query_running_during_a_change_completes_on_the_old_pool(runtime_catalog, tmp_path):
+    catalog = runtime_catalog
     await query(catalog, "SELECT 1")
     old_pool = catalog.workers
     slow = asyncio.create_task(query(catalog, SLOW))
@@ -117,7 +122,8 @@ async def test_a_query_running_during_a_change_completes_on_the_old_pool(catalog
         await asyncio.sleep(0.05)
 
 
-async def test_a_refused_change_leaves_the_catalog_as_it_was(catalog, tmp_path):
+async def test_a_refused_change_leaves_the_catalog_as_it_was(runtime_catalog, tmp_path):
+    catalog = runtime_catalog
     before = (catalog.datasets, catalog.tables, catalog.data_version)
     clash = parquet(tmp_path / "up" / "x", "penguins", "SELECT 1 AS a")
     with pytest.raises(ConflictError, match="already in dataset 'penguins'"):
@@ -132,7 +138,8 @@ async def test_a_refused_change_leaves_the_catalog_as_it_was(catalog, tmp_path):
     assert await query(catalog, "SELECT count(*) FROM penguins") == [[344]]
 
 
-async def test_cursors_taken_before_a_change_keep_reading_the_old_views(catalog, tmp_path):
+async def test_cursors_taken_before_a_change_keep_reading_the_old_views(runtime_catalog, tmp_path):
+    catalog = runtime_catalog
     cursor = catalog.cursor()
     try:
         extra = parquet(tmp_path / "up" / "extra", "extra", "SELECT 1 AS a")
@@ -151,3 +158,36 @@ def test_uploaded_datasets_load_at_open_beside_the_bundled_ones(runtime_settings
         assert opened.dataset_tables("extra") == ["extra"]
     with pytest.raises(DatasetError, match="already in dataset 'penguins'"):
         Catalog.open(runtime_settings, {"mine": {"penguins": extra}})
+
+
+@pytest.mark.spark
+async def test_spark_jobs_read_datasets_added_at_run_time(
+    runtime_catalog, runtime_settings, tmp_path, spark_engine
+):
+    settings = runtime_settings.model_copy(
+        update={
+            "spark_remote": spark_engine.url,
+            "artifacts_dir": tmp_path / "artifacts",
+            "database_url": f"sqlite:///{tmp_path / 'store.db'}",
+        }
+    )
+    store = Database.open(settings.resolved_database_url())
+    jobs = JobManager.create(runtime_catalog, store, settings)
+    try:
+        first = await jobs.submit("SELECT count(*) AS n FROM penguins", dataset="penguins")
+        assert (await follow(jobs, first.job_id))[-1].state == "succeeded"
+        fruit = parquet(tmp_path / "up" / "fruit", "fruit", "SELECT * FROM range(5) t(n)")
+        await anyio.to_thread.run_sync(runtime_catalog.add_dataset, "fruit", {"fruit": fruit})
+        job = await jobs.submit("SELECT sum(n) AS s FROM fruit", dataset="fruit")
+        final = (await follow(jobs, job.job_id))[-1]
+        assert final.state == "succeeded", final.error
+        assert (await jobs.preview(job.job_id, limit=10)).rows == [[10]]
+        both = await jobs.submit(
+            "SELECT (SELECT count(*) FROM penguins) + (SELECT count(*) FROM fruit) AS n",
+            dataset="penguins+fruit",
+        )
+        assert (await follow(jobs, both.job_id))[-1].state == "succeeded"
+        assert (await jobs.preview(both.job_id, limit=10)).rows == [[349]]
+    finally:
+        jobs.close()
+        store.close()
