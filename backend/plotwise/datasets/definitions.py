@@ -13,7 +13,6 @@ from typing import get_args
 
 from plotwise.errors import BadRequestError
 from plotwise.semantic.definition import (
-    ColumnDef,
     DatasetDefinition,
     MeasureDef,
     Relationship,
@@ -175,11 +174,6 @@ def rename_definition(definition: DatasetDefinition, old: str, new: str) -> Data
         }
     ).model_dump(by_alias=True)
     return DatasetDefinition.model_validate(data)
-
-
-def column_types(definition: DatasetDefinition) -> dict[str, dict[str, ColumnDef]]:
-    """Table -> its column definitions (what the statistics read)."""
-    return {name: dict(table.columns) for name, table in definition.tables.items()}
 
 
 def _noun(table: str) -> str:
