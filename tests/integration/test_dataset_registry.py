@@ -181,3 +181,17 @@ def test_start_sweeps_old_drafts_and_half_written_folders(own_settings):
         assert list(opened.datasets) == ["penguins"]
     finally:
         opened.close()
+
+
+async def test_a_new_upload_sweeps_drafts_older_than_an_hour(own_settings, services):
+    assert services.uploads is not None
+    first = await services.uploads.upload(chunks(sales_csv()), "first.csv")
+    second = await services.uploads.upload(chunks(sales_csv()), "second.csv")
+    folder = uploads_dir(own_settings) / ".staging" / first.draft_id
+    past = time.time() - MAX_DRAFT_AGE_S - 60
+    for path in [*folder.iterdir(), folder]:
+        os.utime(path, (past, past))
+    third = await services.uploads.upload(chunks(sales_csv()), "third.csv")
+    assert staged(own_settings) == sorted([second.draft_id, third.draft_id])
+    with pytest.raises(NotFoundError, match="older than an hour"):
+        await services.uploads.commit(first.draft_id, "first")
