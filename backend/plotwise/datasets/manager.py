@@ -121,6 +121,7 @@ class DatasetManager:
             ConflictError: It is not an upload, the new name is taken, or templates read it.
 
         """
+        self.stored(name)
         dependents = await self._services.templates.reading(name)
         if dependents and new != name:
             raise ConflictError(
