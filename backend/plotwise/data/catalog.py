@@ -11,20 +11,19 @@ closes). A cursor taken before a change keeps reading the old views until it is 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
 from plotwise.data.datasets import ensure_datasets
-from plotwise.data.engine import TEMP_SUBDIR, describe_tables, open_engine
+from plotwise.data.engine import TEMP_SUBDIR, open_engine
 from plotwise.data.engine import lock_down as _lock_down
 from plotwise.data.files import sql_identifier
+from plotwise.data.generation import Generation, check_new_dataset, open_generation
 from plotwise.errors import ConflictError, DatasetError, NotFoundError
 from plotwise.settings import Settings
 from plotwise.sql.result import ColumnSchema
@@ -41,20 +40,6 @@ DRAIN_MARGIN_S = 5.0
 """How much longer than ``query_timeout_s`` a replaced worker pool waits for its last queries."""
 
 
-@dataclass(frozen=True)
-class _Generation:
-    """One engine and the file set it was opened over; replaced whole by a dataset change."""
-
-    connection: duckdb.DuckDBPyConnection
-    datasets: dict[str, dict[str, Path]]
-    """Dataset name -> (table name -> Parquet file), in load order."""
-    columns: dict[str, list[ColumnSchema]]
-
-    @property
-    def files(self) -> dict[str, Path]:
-        return {table: path for files in self.datasets.values() for table, path in files.items()}
-
-
 class Catalog:
     """Owns the current in-memory DuckDB database with a view per table; hands out cursors.
 
@@ -64,7 +49,7 @@ class Catalog:
     Every method is thread-safe; dataset changes are serialised.
     """
 
-    def __init__(self, generation: _Generation, settings: Settings | None = None) -> None:
+    def __init__(self, generation: Generation, settings: Settings | None = None) -> None:
         """Wrap an already set-up generation; use `Catalog.open` instead of calling this."""
         self._settings = settings or Settings()
         self._state = generation
@@ -98,9 +83,9 @@ class Catalog:
         """
         datasets = ensure_datasets(settings)
         for name, files in (extra or {}).items():
-            _check_new(datasets, name, files, DatasetError)
+            check_new_dataset(datasets, name, files, DatasetError)
             datasets[name] = dict(files)
-        return cls(_open_generation(settings, datasets), settings)
+        return cls(open_generation(settings, datasets), settings)
 
     @property
     def tables(self) -> list[str]:
@@ -180,22 +165,8 @@ class Catalog:
 
     @property
     def data_version(self) -> str:
-        """Short hash of all datasets' Parquet files: names, sizes and modification times.
-
-        Recomputed on every access (a few ``stat`` calls), so it changes as soon as a file is
-        replaced, added or removed; equal data on disk gives the same value across processes
-        and restarts.
-        """
-        digest = hashlib.sha256()
-        files = self._state.files
-        for table in sorted(files):
-            path = files[table]
-            try:
-                stat = path.stat()
-                digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-            except OSError:
-                digest.update(f"{path.name}\0missing\n".encode())
-        return digest.hexdigest()[:12]
+        """Short hash of all datasets' Parquet files (see `Generation.data_version`)."""
+        return self._state.data_version()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """Return a new cursor on the current database; use one per query and close it after.
@@ -261,7 +232,7 @@ class Catalog:
         """
         with self._change_lock:
             datasets = dict(self._state.datasets)
-            _check_new(datasets, name, files, ConflictError)
+            check_new_dataset(datasets, name, files, ConflictError)
             datasets[name] = dict(files)
             self._swap(datasets, None)
 
@@ -311,7 +282,7 @@ class Catalog:
             if old not in datasets:
                 self.dataset_tables(old)
             others = {key: value for key, value in datasets.items() if key != old}
-            _check_new(others, new, files, ConflictError)
+            check_new_dataset(others, new, files, ConflictError)
             # Keep the dataset's place in the load order.
             datasets = {
                 (new if key == old else key): (dict(files) if key == old else value)
@@ -325,7 +296,7 @@ class Catalog:
         """Open the new generation, swap it and a new pool in, and retire the old pool."""
         from plotwise.sql.workers import WorkerPool
 
-        generation = _open_generation(self._settings, datasets)
+        generation = open_generation(self._settings, datasets)
         with self._lock:
             if self._closed:
                 generation.connection.close()
@@ -376,35 +347,3 @@ class Catalog:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _open_generation(settings: Settings, datasets: dict[str, dict[str, Path]]) -> _Generation:
-    """Open and lock an engine over the datasets' files and describe their tables."""
-    files = {table: path for tables in datasets.values() for table, path in tables.items()}
-    try:
-        connection = open_engine(settings, files, settings.resolved_data_dir())
-    except (duckdb.Error, OSError) as error:
-        raise DatasetError(f"could not set up the DuckDB catalog: {error}") from error
-    try:
-        columns = describe_tables(connection, list(files))
-    except (duckdb.Error, OSError) as error:
-        connection.close()
-        raise DatasetError(f"could not set up the DuckDB catalog: {error}") from error
-    return _Generation(connection, datasets, columns)
-
-
-def _check_new(
-    datasets: Mapping[str, Mapping[str, Path]],
-    name: str,
-    files: Mapping[str, Path],
-    error: type[DatasetError] | type[ConflictError],
-) -> None:
-    """Refuse a dataset whose name or a table name a loaded dataset already has."""
-    if name in datasets:
-        raise error(f"a dataset named {name!r} is already loaded")
-    if not files:
-        raise error(f"dataset {name!r} has no table")
-    for table in files:
-        for other, tables in datasets.items():
-            if any(known.lower() == table.lower() for known in tables):
-                raise error(f"table {table!r} of dataset {name!r} is already in dataset {other!r}")
