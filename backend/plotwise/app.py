@@ -19,6 +19,7 @@ from plotwise import __version__
 from plotwise.api.artifacts import router as artifacts_router
 from plotwise.api.chat import router as chat_router
 from plotwise.api.conversations import router as conversations_router
+from plotwise.api.datasets import router as datasets_router
 from plotwise.api.deps import ServicesDep
 from plotwise.api.errors import install_error_handlers
 from plotwise.api.jobs import router as jobs_router
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     app.include_router(templates_router)
     app.include_router(conversations_router)
     app.include_router(jobs_router)
+    app.include_router(datasets_router)
 
     @app.get("/api/health")
     async def health() -> dict[str, str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import httpx2
 from pydantic_ai import Agent
@@ -13,29 +15,25 @@ from plotwise.agent.core import build_agent
 from plotwise.agent.deps import TurnDeps
 from plotwise.agent.http import provider_http_client
 from plotwise.agent.models import build_model
-from plotwise.agent.prompts import render_instructions
 from plotwise.data.catalog import Catalog
-from plotwise.errors import BadRequestError, DatasetError
-from plotwise.local.lexicon import Lexicon
+from plotwise.datasets.context import DatasetContext
+from plotwise.datasets.contexts import DatasetContexts
+from plotwise.datasets.loading import load_contexts, open_catalog
+from plotwise.errors import BadRequestError, NotFoundError
 from plotwise.metrics import Metrics
-from plotwise.semantic.definition import DatasetDefinition, load_definitions
-from plotwise.semantic.profile import profile_dataset
+from plotwise.semantic.definition import DatasetDefinition
 from plotwise.settings import Settings
 from plotwise.spark.jobs import JobManager
-from plotwise.sql.service import SQLService
+from plotwise.sql.service import QueryService, SQLService
 from plotwise.store.artifacts import ArtifactStore
 from plotwise.store.conversations import ConversationStore
 from plotwise.store.database import Database
 from plotwise.store.templates import TemplateStore
 
+if TYPE_CHECKING:
+    from plotwise.datasets.manager import DatasetManager
 
-@dataclass(frozen=True)
-class DatasetContext:
-    """One dataset as the agent sees it: its definition, vocabulary and rendered instructions."""
-
-    definition: DatasetDefinition
-    lexicon: Lexicon
-    instructions: str
+__all__ = ["DatasetContext", "Services"]
 
 
 @dataclass
@@ -45,8 +43,8 @@ class Services:
     settings: Settings
     catalog: Catalog
     sql: SQLService
-    datasets: dict[str, DatasetContext]
-    """The enabled datasets by name; the first is the default."""
+    contexts: DatasetContexts
+    """The datasets' contexts (`datasets` reads them)."""
     agent: Agent[TurnDeps, str]
     store: Database
     """Templates, conversations and artifacts (``PLOTWISE_DATABASE_URL``)."""
@@ -62,6 +60,8 @@ class Services:
     http_client: httpx2.AsyncClient | None = field(default=None, repr=False)
     """The provider models' HTTP client (`plotwise.agent.http`), made at the first turn that
     needs one; `aclose_http_client` closes it."""
+    uploads: DatasetManager | None = field(default=None, repr=False)
+    """Commits, renames and deletes uploaded datasets (`plotwise.datasets.manager`)."""
 
     @classmethod
     def open(cls, settings: Settings, *, model: Model | None = None) -> Services:
@@ -74,24 +74,14 @@ class Services:
             sqlalchemy.exc.OperationalError: The database cannot be reached or migrated.
 
         """
-        definitions = load_definitions(settings.datasets_dir)
-        missing = [name for name in settings.datasets if name not in definitions]
-        if missing:
-            raise DatasetError(
-                f"no definition for dataset {missing[0]!r} in {settings.datasets_dir}; "
-                f"defined: {', '.join(definitions) or 'none'}"
-            )
-        catalog = Catalog.open(settings)
+        catalog, uploads = open_catalog(settings)
+        sql = SQLService.create(catalog, settings)
         try:
-            datasets = {
-                name: _dataset_context(catalog, definitions[name], settings)
-                for name in settings.datasets
-            }
+            datasets = load_contexts(catalog, settings, sql, uploads)
         except Exception:
             catalog.close()
             raise
         agent = build_agent(retries=settings.agent_retries)
-        sql = SQLService.create(catalog, settings)
         # Start the query workers with the app, not on its first question.
         _ = catalog.workers
         try:
@@ -105,11 +95,11 @@ class Services:
             store.close()
             catalog.close()
             raise
-        return cls(
+        services = cls(
             settings,
             catalog,
             sql,
-            datasets,
+            DatasetContexts(datasets, settings),
             agent,
             store=store,
             conversations=ConversationStore(store),
@@ -119,6 +109,10 @@ class Services:
             metrics=Metrics(_function_tool_names(agent)),
             model_override=model,
         )
+        from plotwise.datasets.manager import DatasetManager  # it drives these services
+
+        services.uploads = DatasetManager(services)
+        return services
 
     @property
     def model_name(self) -> str:
@@ -157,36 +151,99 @@ class Services:
             return self.model_override.model_name
         return self.model_name if name is None else name
 
+    @property
+    def datasets(self) -> dict[str, DatasetContext]:
+        """The datasets by name: bundled first (the first is the default), then the others.
+
+        Change them only through `add_dataset` and `remove_dataset`.
+        """
+        return self.contexts.by_name
+
     def dataset(self, name: str | None = None) -> DatasetContext:
-        """The named dataset, or the default one (the first enabled).
+        """The named dataset, or the default one (the first bundled).
 
         Raises:
-            BadRequestError: No enabled dataset has that name; the message lists them.
+            BadRequestError: No dataset has that name; the message lists them.
 
         """
-        if name is None:
-            return next(iter(self.datasets.values()))
-        if name not in self.datasets:
-            raise BadRequestError(
-                f"unknown dataset {name!r}; available: {', '.join(self.datasets)}"
-            )
-        return self.datasets[name]
+        return self.contexts.get(name)
+
+    @property
+    def default_dataset(self) -> str:
+        """Name of the dataset turns use when they name none."""
+        return self.dataset().definition.name
 
     @property
     def definition(self) -> DatasetDefinition:
         """Definition of the default dataset."""
         return self.dataset().definition
 
-    def model(self, dataset: str | None = None, model_name: str | None = None) -> Model:
+    def add_dataset(self, name: str, context: DatasetContext, *, replace: bool = False) -> None:
+        """Register a dataset at run time (an upload, a PostgreSQL source).
+
+        Its tables must already be queryable through ``context.sql`` (for DuckDB: registered
+        in the catalog).
+
+        Raises:
+            ConflictError: A dataset has that name (and ``replace`` is False).
+
+        """
+        self.contexts.add(name, context, replace=replace)
+
+    def remove_dataset(self, name: str) -> DatasetContext:
+        """Unregister a dataset and return its context.
+
+        Raises:
+            NotFoundError: No dataset has that name.
+            ConflictError: It is the default dataset.
+
+        """
+        return self.contexts.remove(name)
+
+    def context(self, names: Sequence[str] | None = None) -> DatasetContext:
+        """The context of a turn's active datasets; the default dataset's for None or [].
+
+        One name gives that dataset's context; several DuckDB datasets a merged one (cached
+        per tuple of names). Duplicates are ignored.
+
+        Raises:
+            BadRequestError: A name is unknown, or a PostgreSQL source is combined with
+                another dataset (it is named).
+
+        """
+        return self.contexts.combined(names)
+
+    def sql_for(self, dataset: str | None) -> QueryService:
+        """The SQL service that refreshes an artifact or runs a template of ``dataset``.
+
+        Args:
+            dataset: A dataset name, several joined by ``+``, or None (stored before datasets
+                were recorded: any DuckDB table).
+
+        Raises:
+            NotFoundError: The dataset no longer exists (deleted or renamed).
+
+        """
+        if dataset is None:
+            return self.sql
+        try:
+            return self.context(dataset.split("+")).sql
+        except BadRequestError as error:
+            raise NotFoundError(
+                f"dataset {dataset!r} no longer exists (deleted or renamed): {error.message}"
+            ) from error
+
+    def model(self, datasets: Sequence[str] | None = None, model_name: str | None = None) -> Model:
         """Build the model for one turn (lazily, so a missing key fails the turn only).
 
         Args:
-            dataset: The turn's dataset (the local analyst reads its vocabulary).
+            datasets: The turn's active datasets (the local analyst reads their vocabulary);
+                the default dataset when None or empty.
             model_name: One of `model_names`; the default model when None. The override,
                 when one is set, answers whatever is named.
 
         Raises:
-            BadRequestError: ``model_name`` is not offered.
+            BadRequestError: ``model_name`` is not offered, or the datasets cannot be used.
             ModelConfigError: The model cannot be built (see `build_model`).
 
         """
@@ -195,14 +252,16 @@ class Services:
         name = self.model_choice(model_name)
         if self.http_client is None and name != "local":
             self.http_client = provider_http_client(self.settings)
-        lexicon = self.dataset(dataset).lexicon
+        lexicon = self.context(_names(datasets)).lexicon
         return build_model(self.settings, lexicon, self.http_client, name=name)
 
-    def deps(self, dataset: str | None = None, conversation_id: str | None = None) -> TurnDeps:
-        """Dependencies of one agent run against ``dataset`` (the default when None)."""
-        context = self.dataset(dataset)
+    def deps(
+        self, datasets: Sequence[str] | None = None, conversation_id: str | None = None
+    ) -> TurnDeps:
+        """Dependencies of one agent run against the active ``datasets`` (default: None)."""
+        context = self.context(_names(datasets))
         return TurnDeps(
-            sql=self.sql,
+            sql=context.sql,
             jobs=self.jobs,
             dataset=context.definition.name,
             conversation_id=conversation_id,
@@ -237,13 +296,8 @@ def _function_tool_names(agent: Agent[TurnDeps, str]) -> list[str]:
     ]
 
 
-def _dataset_context(
-    catalog: Catalog, definition: DatasetDefinition, settings: Settings
-) -> DatasetContext:
-    """Read the dataset's values once; the lexicon and the instructions both use them."""
-    profile = profile_dataset(catalog, definition)
-    lexicon = Lexicon.build(definition, profile.value_index)
-    instructions = render_instructions(
-        settings.prompts_dir, definition, max_rows=settings.max_rows, profile=profile
-    )
-    return DatasetContext(definition, lexicon, instructions)
+def _names(datasets: Sequence[str] | str | None) -> list[str] | None:
+    """Accept one name as well as a list (callers from before several datasets could be active)."""
+    if isinstance(datasets, str):
+        return [datasets]
+    return list(datasets) if datasets else None

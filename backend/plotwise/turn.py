@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from uuid import uuid4
 
 import anyio
@@ -69,6 +69,8 @@ class _TurnState:
         self.last_job_id: str | None = None
         """The Spark job behind `last_result`, when ``submit_spark`` produced it."""
         self.stage = "thinking"
+        self.dataset: str | None = None
+        """The active datasets' name (``a+b`` for several), recorded on artifacts."""
         self.refused: list[str] = []
         """Problems of the last component the policy refused in this turn."""
 
@@ -81,6 +83,7 @@ async def run_turn(
     *,
     fix: FixRequest | None = None,
     model: str | None = None,
+    datasets: Sequence[str] | None = None,
 ) -> AsyncIterator[BaseModel]:
     """Run one turn and yield its events (see ``docs/protocol.md``), ending in done or error.
 
@@ -89,8 +92,12 @@ async def run_turn(
         message: The analyst's question.
         conversation_id: Continue this conversation (its history is sent to the model); None
             starts a new one.
-        dataset: The dataset to ask against (``nycflights13``, ``penguins``, ``tpch``...); the
-            default dataset when None. An unknown name ends the turn with a ``bad_request`` error.
+        dataset: One dataset to ask against (``nycflights13``, ``penguins``, ``tpch``...): the
+            same as ``datasets=[dataset]``.
+        datasets: The active datasets; the conversation stores them for its next turns. None
+            uses the ones the conversation stored (the default dataset if it has none). An
+            unknown name, or a PostgreSQL source combined with anything, ends the turn with a
+            ``bad_request`` error before anything is recorded.
         fix: Makes this a "Fix it" turn: the model gets the failed component and its error
             (``message`` is what the conversation shows); the new artifact answers the same
             question as the failed one.
@@ -111,14 +118,19 @@ async def run_turn(
     model_name = services.turn_model_name(model)
     yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=model_name)
     yield StageEvent(stage="thinking", message="Reading the question…")
+    if datasets is None and dataset is not None:
+        datasets = [dataset]
     try:
-        history = await transcript.start()
+        active = await _active_datasets(services, conversation_id, datasets)
+        # An unknown name, or datasets that cannot be combined: refused before anything is kept.
+        state.dataset = services.context(active).definition.name
+        history = await transcript.start(None if datasets is None else active)
         async with asyncio.timeout(services.settings.turn_timeout_s):
             async with services.agent.run_stream_events(
                 fix.prompt() if fix is not None else message,
                 message_history=history,
-                deps=services.deps(dataset, conversation_id),
-                model=TimedModel(services.model(dataset, model), services.metrics, model_name),
+                deps=services.deps(active, conversation_id),
+                model=TimedModel(services.model(active, model), services.metrics, model_name),
                 usage_limits=UsageLimits(request_limit=services.settings.turn_max_requests),
             ) as run:
                 async for event in run:
@@ -154,6 +166,16 @@ async def run_turn(
     finally:
         # Still unfinished here means the client left (cancellation): record the partial answer.
         await transcript.fail(STOPPED)
+
+
+async def _active_datasets(
+    services: Services, conversation_id: str, datasets: Sequence[str] | None
+) -> list[str]:
+    """The turn's active datasets: those named, else the conversation's that still exist."""
+    if datasets is not None:
+        return list(dict.fromkeys(datasets))
+    stored = await services.conversations.active_datasets(conversation_id)
+    return [name for name in stored if name in services.datasets]
 
 
 def _error_body(exc: Exception, services: Services, turn_id: str, state: _TurnState) -> ErrorBody:
@@ -289,6 +311,7 @@ async def _register_artifact(code: str, language: str, state: _TurnState) -> Art
         sql=result.sql if result else None,
         param_specs=result.param_specs if result else [],
         job_id=state.last_job_id,
+        dataset=state.dataset,
     )
     await state.services.artifacts.add(record)
     return ArtifactEvent(

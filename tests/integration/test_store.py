@@ -28,7 +28,7 @@ from plotwise.store.templates import (
 from plotwise.store.types import utcnow
 
 TABLES = {"template", "template_version", "conversation", "message", "artifact", "job"}
-HEAD = "0004"
+HEAD = "0005"
 
 
 def content(name: str = "Flights by month") -> TemplateContent:
@@ -131,6 +131,36 @@ def test_downgrading_below_0004_drops_the_spark_links_and_upgrading_restores_the
         assert current(db.engine) == HEAD
         assert "message_id" in {c["name"] for c in columns("job")}
         assert "job_id" in {c["name"] for c in columns("artifact")}
+    finally:
+        db.close()
+
+
+def test_0005_adds_active_datasets_keeping_conversations_and_their_messages(store_url: str):
+    db = Database.open(store_url)
+    try:
+        downgrade(db.engine, "0004")
+        assert "datasets" not in {c["name"] for c in inspect(db.engine).get_columns("conversation")}
+        assert "dataset" not in {c["name"] for c in inspect(db.engine).get_columns("artifact")}
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO conversation (id, title, history, created_at, updated_at) "
+                    "VALUES ('c5', 'before', '[]', :now, :now)"
+                ),
+                {"now": utcnow()},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO message (id, conversation_id, position, role, content, sql, "
+                    "created_at) VALUES ('m5', 'c5', 0, 'user', 'hello', '[]', :now)"
+                ),
+                {"now": utcnow()},
+            )
+        upgrade(db.engine)
+        assert current(db.engine) == HEAD
+        detail = get_conversation(db, "c5")
+        assert detail.datasets == [] and [m.content for m in detail.messages] == ["hello"]
+        assert "dataset" in {c["name"] for c in inspect(db.engine).get_columns("artifact")}
     finally:
         db.close()
 

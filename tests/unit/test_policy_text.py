@@ -6,7 +6,7 @@ import re
 
 from plotwise.agent.prompts import render_instructions
 from plotwise.artifact.validator import load_policy
-from plotwise.services import load_definitions
+from plotwise.semantic.definition import load_definitions
 from plotwise.settings import PROJECT_ROOT
 
 

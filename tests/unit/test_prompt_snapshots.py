@@ -14,10 +14,11 @@ import pytest
 
 from plotwise.agent.prompts import MAX_VALUE_CHARS, render_instructions, schema_context
 from plotwise.data.catalog import Catalog
+from plotwise.datasets.context import build_context
 from plotwise.semantic.definition import DatasetDefinition, load_definitions
 from plotwise.semantic.profile import ColumnProfile, DatasetProfile, profile_dataset
-from plotwise.services import _dataset_context
 from plotwise.settings import PROJECT_ROOT, Settings
+from plotwise.sql.service import SQLService
 from support.snapshots import UPDATE_VARIABLE, assert_matches_snapshot
 
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots" / "prompts"
@@ -163,7 +164,8 @@ def test_the_local_analyst_and_the_instructions_share_one_profile(
     fixed = settings.model_copy(
         update={"max_rows": SNAPSHOT_MAX_ROWS, "prompts_dir": PROJECT_ROOT / "prompts"}
     )
-    context = _dataset_context(catalog, definitions["nycflights13"], fixed)
+    sql = SQLService.create(catalog, fixed)
+    context = build_context(catalog, definitions["nycflights13"], fixed, sql)
     assert context.instructions == expected
     index = profiles["nycflights13"].value_index
     assert context.lexicon.column_values[("flights", "origin")] == ["EWR", "JFK", "LGA"]

@@ -60,7 +60,7 @@ async def get_artifact(artifact_id: str, services: ServicesDep) -> ArtifactRecor
             "stream whose schema metadata ``plotwise`` holds the other fields as JSON",
             "content": {ARROW_STREAM: {}},
         },
-        404: {"description": "unknown artifact"},
+        404: {"description": "unknown artifact, or its dataset no longer exists"},
         400: {"description": "bad parameter value, or the SQL failed"},
     },
 )
@@ -81,10 +81,11 @@ async def artifact_data(
     if record.job_id is not None:
         return await _job_data(record, record.job_id, record.sql, body.refresh, services)
     kwargs = {"param_specs": record.param_specs, "param_values": body.params}
+    sql = services.sql_for(record.dataset)
     if ARROW_STREAM not in accept:
-        result = await services.sql.execute(record.sql, **kwargs, refresh=body.refresh)
+        result = await sql.execute(record.sql, **kwargs, refresh=body.refresh)
         return ArtifactData(**result.model_dump(), artifact_id=artifact_id)
-    answer, info = await services.sql.execute_table(record.sql, **kwargs, refresh=body.refresh)
+    answer, info = await sql.execute_table(record.sql, **kwargs, refresh=body.refresh)
     meta = ArtifactData(**answer.result.model_dump(), cache=info, artifact_id=artifact_id)
     loop = asyncio.get_running_loop()
     if not browser_decodable(answer.table):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
@@ -28,7 +29,12 @@ class ChatRequest(BaseModel):
     message: str = Field(max_length=4000)
     """The analyst's question."""
     dataset: str | None = Field(default=None, max_length=64)
-    """The dataset to ask against (see ``GET /api/config``); the default dataset when omitted."""
+    """One dataset to ask against: the same as ``datasets: [dataset]`` (kept for older
+    clients)."""
+    datasets: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=20)
+    """The active datasets (see ``GET /api/datasets``); the conversation keeps them for its
+    next turns. Omitted: the conversation's own (the default dataset if it has none); [] means
+    the default dataset."""
     fix: FixBody | None = None
     """Ask the model to fix this failed artifact (the "Fix it" action)."""
     model: str | None = Field(default=None, max_length=200)
@@ -62,7 +68,7 @@ class ConfigResponse(BaseModel):
     dataset: str
     """The default dataset."""
     datasets: list[str]
-    """Every dataset a question may name."""
+    """Every dataset a question may name (bundled, uploaded and sources)."""
     tables: list[str]
     max_rows: int
     sandbox_url: str
@@ -76,11 +82,17 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
     """Run one turn and stream its events (``docs/protocol.md``).
 
     Raises:
-        BadRequestError: ``model`` names a model that is not offered (400 before any event).
+        BadRequestError: ``model`` names a model that is not offered, or ``datasets`` an
+            unknown dataset or ones that cannot be combined (400 before any event).
         NotFoundError: ``fix`` names an artifact that does not exist (404 before any event).
 
     """
     services.model_choice(body.model)  # an unknown model: 400, before any event
+    datasets = body.datasets
+    if datasets is None and body.dataset is not None:
+        datasets = [body.dataset]
+    if datasets is not None:
+        services.context(datasets)  # unknown or uncombinable datasets: 400, before any event
     fix = None
     if body.fix is not None:
         artifact = await services.artifacts.get(body.fix.artifact_id)
@@ -93,9 +105,9 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
                 services,
                 body.message,
                 body.conversation_id,
-                body.dataset,
                 fix=fix,
                 model=body.model,
+                datasets=datasets,
             )
         ):
             if isinstance(event, MetaEvent):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from plotwise.api.deps import ServicesDep
 from plotwise.store.models import ConversationDetail, ConversationPage
@@ -12,6 +13,15 @@ from plotwise.store.models import ConversationDetail, ConversationPage
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
 _NOT_FOUND = {404: {"description": "unknown conversation"}}
+
+
+class DatasetsBody(BaseModel):
+    """Body of ``PUT /api/conversations/{id}/datasets``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    datasets: list[Annotated[str, Field(max_length=64)]] = Field(max_length=20)
+    """The active datasets, in order; [] means the default dataset."""
 
 
 @router.get("")
@@ -35,3 +45,17 @@ async def delete_conversation(conversation_id: str, services: ServicesDep) -> Re
     """Delete the conversation with its messages and artifacts."""
     await services.conversations.delete(conversation_id)
     return Response(status_code=204)
+
+
+@router.put(
+    "/{conversation_id}/datasets",
+    responses={**_NOT_FOUND, 400: {"description": "unknown datasets, or ones not combinable"}},
+)
+async def put_datasets(
+    conversation_id: str, body: DatasetsBody, services: ServicesDep
+) -> ConversationDetail:
+    """Set the conversation's active datasets: what its next turns ask against."""
+    names = list(dict.fromkeys(body.datasets))
+    services.context(names)  # unknown names, or a source combined with others: 400
+    await services.conversations.set_datasets(conversation_id, names)
+    return await services.conversations.get(conversation_id)

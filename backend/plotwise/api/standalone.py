@@ -67,6 +67,7 @@ async def template_standalone(template_id: str, services: ServicesDep) -> HTMLRe
         query_id=None,
         sql=template.sql,
         param_specs=template.param_specs,
+        dataset=template.dataset,
     )
     return await standalone_response(
         services, record, template.query_params, template.view_params, template.name
@@ -93,7 +94,7 @@ async def standalone_response(
         raise BadRequestError(
             "the component is refused by the validation policy: " + "; ".join(problems)
         )
-    result = await services.sql.execute(
+    result = await services.sql_for(record.dataset).execute(
         record.sql, param_specs=record.param_specs, param_values=query_params
     )
     names = [c.name for c in result.columns]

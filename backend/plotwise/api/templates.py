@@ -17,6 +17,7 @@ from plotwise.api.artifacts import ArtifactData
 from plotwise.api.deps import ServicesDep
 from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.errors import BadRequestError
+from plotwise.services import Services
 from plotwise.store.models import (
     CONTENT_FIELDS,
     TemplatePage,
@@ -93,10 +94,11 @@ async def create_template(body: TemplateCreate, services: ServicesDep) -> Templa
             "param_specs": [spec.model_dump() for spec in record.param_specs],
             "code": record.code,
             "language": record.language,
-            "dataset": services.definition.name,
+            "dataset": record.dataset or services.default_dataset,
+            "engine": services.sql_for(record.dataset).engine,
         }
     )
-    await check_template(content, tables=services.catalog.tables)
+    await check_template(content, tables=template_tables(services, content.dataset))
     return await services.templates.create(content)
 
 
@@ -118,7 +120,7 @@ async def import_template(
 ) -> TemplatePublic:
     """Import an export file as a new template (version 1); nothing is written if it is refused."""
     content = read_file(body)
-    await check_template(content, tables=services.catalog.tables)
+    await check_template(content, tables=template_tables(services, content.dataset))
     return await services.templates.create(content)
 
 
@@ -141,7 +143,9 @@ async def update_template(
     current = await services.templates.get(template_id)
     content = build_content({**current.model_dump(include=set(CONTENT_FIELDS)), **changes})
     await check_template(
-        content, tables=services.catalog.tables, code_checked=content.code == current.code
+        content,
+        tables=template_tables(services, content.dataset),
+        code_checked=content.code == current.code,
     )
     return await services.templates.update(template_id, content, base_version=current.version)
 
@@ -165,7 +169,7 @@ async def restore_version(template_id: str, version: int, services: ServicesDep)
     current = await services.templates.get(template_id)
     old = await services.templates.version(template_id, version)
     content = build_content(old.model_dump(include=set(CONTENT_FIELDS)))
-    await check_template(content, tables=services.catalog.tables)
+    await check_template(content, tables=template_tables(services, content.dataset))
     return await services.templates.update(template_id, content, base_version=current.version)
 
 
@@ -176,7 +180,7 @@ async def open_template(
     """Run the template's SQL and register an artifact for it (refresh and parameters then work)."""
     template = await services.templates.get(template_id)
     values = {**template.query_params, **((body.query_params if body else None) or {})}
-    result = await services.sql.execute(
+    result = await services.sql_for(template.dataset).execute(
         template.sql, param_specs=template.param_specs, param_values=values
     )
     record = ArtifactRecord(
@@ -188,10 +192,22 @@ async def open_template(
         query_id=result.query_id,
         sql=template.sql,
         param_specs=template.param_specs,
+        dataset=template.dataset,
     )
     await services.artifacts.add(record)
     data = ArtifactData(**result.model_dump(), artifact_id=record.artifact_id)
     return TemplateOpened(template=template, artifact=record, data=data)
+
+
+def template_tables(services: Services, dataset: str) -> list[str]:
+    """The tables a template of ``dataset`` may read: its datasets' tables.
+
+    Any DuckDB table when the dataset is not loaded here (an import from another installation).
+    """
+    try:
+        return list(services.context(dataset.split("+")).definition.tables)
+    except BadRequestError:
+        return services.catalog.tables
 
 
 @router.get(

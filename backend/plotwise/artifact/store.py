@@ -36,4 +36,6 @@ class ArtifactRecord(BaseModel):
     param_specs: list[QueryParamSpec] = Field(default_factory=list)
     job_id: str | None = None
     """The Spark job whose result the component renders; refresh submits the query again."""
+    dataset: str | None = None
+    """The dataset (``a+b`` for several) whose engine refreshes it; None means DuckDB."""
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

@@ -24,7 +24,7 @@ import pyarrow as pa
 from plotwise.app import create_app
 from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.bench.server import live_server
-from plotwise.data.catalog import open_engine
+from plotwise.data.engine import open_engine
 from plotwise.data.nycflights13 import parquet_paths
 from plotwise.settings import Settings
 from plotwise.sql.arrow_result import ARROW_STREAM

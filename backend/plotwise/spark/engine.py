@@ -6,10 +6,12 @@ server (`plotwise.spark.server`) with ``PLOTWISE_SPARK_MASTER`` and connects to 
 job to need Spark starts it (under a lock: concurrent jobs wait for the one start); a failed
 start is tried again by the next job.
 
-Each catalog table becomes a temporary view over the same Parquet file DuckDB reads, once per
-session. Jobs run their operations through `SparkEngine.operation`, which tags them (so
-`interrupt` can stop exactly that job's work) and routes Spark's progress reports, which arrive
-in the thread running the operation, to that job's callback.
+Each catalog table becomes a temporary view over the same Parquet file DuckDB reads. The views
+follow the catalog: before each job's operations the engine reads the current file set and
+creates, replaces or drops the views that changed (datasets added, renamed or deleted). Jobs
+run their operations through `SparkEngine.operation`, which tags them (so `interrupt` can stop
+exactly that job's work) and routes Spark's progress reports, which arrive in the thread running
+the operation, to that job's callback.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -44,18 +46,30 @@ ProgressCallback = Callable[[JobProgress, bool], None]
 class SparkEngine:
     """The Spark Connect session of one process, started on first use."""
 
-    def __init__(self, settings: Settings, files: dict[str, Path]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        files: Mapping[str, Path] | Callable[[], Mapping[str, Path]],
+    ) -> None:
         """Prepare (not start) the engine.
 
         Args:
             settings: Uses ``spark_remote``, ``spark_master``, ``spark_start_timeout_s`` and
                 ``data_dir`` (the child server's files go to ``<data dir>/spark``).
-            files: Parquet file per table name: the views every session gets.
+            files: Parquet file per table name: the views the session gets; or a function
+                returning the current ones (``lambda: catalog.files``), read before each job.
 
         """
         self._settings = settings
-        self._files = dict(files)
+        if callable(files):
+            self._files = files
+        else:
+            fixed = dict(files)
+            self._files = lambda: fixed
+        self._views: dict[str, Path] = {}
+        """The views the current session has, table -> file."""
         self._lock = threading.Lock()
+        self._views_lock = threading.Lock()
         self._session: SparkSession | None = None
         self._server: ConnectServer | None = None
         self._url: str | None = None
@@ -110,6 +124,7 @@ class SparkEngine:
 
         """
         session = self.session()
+        self._sync_views(session)
         session.addTag(tag)
         self._local.on_progress = on_progress
         try:
@@ -169,11 +184,8 @@ class SparkEngine:
         try:
             session = _connect(url)
             session.conf.set("spark.sql.session.timeZone", "UTC")
-            for table, path in self._files.items():
-                session.sql(
-                    f"CREATE OR REPLACE TEMP VIEW `{_quoted(table)}` "
-                    f"AS SELECT * FROM parquet.`{_quoted(str(path))}`"
-                )
+            self._views = {}
+            self._sync_views(session)
         except SparkUnavailableError:
             raise
         except Exception as error:
@@ -183,6 +195,21 @@ class SparkEngine:
         session.registerProgressHandler(self._route_progress)
         self._url = url
         return session
+
+    def _sync_views(self, session: SparkSession) -> None:
+        """Make the session's views match the current files (new, moved and removed tables)."""
+        with self._views_lock:
+            files = dict(self._files())
+            for table in [t for t in self._views if t not in files]:
+                session.sql(f"DROP VIEW IF EXISTS `{_quoted(table)}`")
+                del self._views[table]
+            for table, path in files.items():
+                if self._views.get(table) != path:
+                    session.sql(
+                        f"CREATE OR REPLACE TEMP VIEW `{_quoted(table)}` "
+                        f"AS SELECT * FROM parquet.`{_quoted(str(path))}`"
+                    )
+                    self._views[table] = path
 
     def _route_progress(
         self, stages: Iterable[Any] | None, inflight_tasks: int, operation_id: Any, done: bool

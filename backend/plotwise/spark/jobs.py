@@ -109,7 +109,7 @@ class JobManager:
         fail_lost_jobs(database, owner_gone, lost.to_body(stage="done"), utcnow())
         results.remove_stale_folders(settings.resolved_artifacts_dir())
         if engine is None:
-            return cls(catalog, database, settings, SparkEngine(settings, catalog.files))
+            return cls(catalog, database, settings, SparkEngine(settings, lambda: catalog.files))
         return cls(catalog, database, settings, engine, owns_engine=False)
 
     async def submit(
@@ -125,7 +125,8 @@ class JobManager:
         Args:
             sql: One read-only query in DuckDB's dialect, without parameters.
             output_format: The format asked for (both Parquet and CSV are written).
-            dataset: Whose tables the query may read; the first loaded dataset if None.
+            dataset: Whose tables the query may read; the first loaded dataset if None. Several
+                active datasets are named together as ``a+b``.
             conversation_id: The conversation that asked for it, if any.
 
         Raises:
@@ -140,7 +141,7 @@ class JobManager:
             raise BadRequestError(f"unknown output format {output_format!r}: parquet or csv")
         name = dataset or self._catalog.datasets[0]
         try:
-            tables = self._catalog.dataset_tables(name)
+            tables = [t for part in name.split("+") for t in self._catalog.dataset_tables(part)]
         except NotFoundError as error:
             raise BadRequestError(error.message) from error
         spark_sql = to_spark_sql(sql, tables)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 import pyarrow as pa
@@ -46,6 +46,7 @@ async def run_query(
     query_id: str | None = None,
     param_specs: Sequence[QueryParamSpec] = (),
     param_values: dict[str, JsonValue] | None = None,
+    tables: Collection[str] | None = None,
 ) -> QueryResult:
     """Guard, run and fetch one SELECT without blocking the event loop; rows as JSON values.
 
@@ -57,6 +58,8 @@ async def run_query(
         query_id: Identifier for the result; a new one (`new_query_id`) if None.
         param_specs: The ``$name`` parameters declared with the SQL.
         param_values: Values for some of them (the rest take their defaults); bound by DuckDB.
+        tables: The tables the SQL may read (the active datasets'); all of the catalog's if
+            None.
 
     Returns:
         The result, with at most ``max_rows`` rows.
@@ -83,6 +86,7 @@ async def run_query(
         query_id=query_id,
         param_specs=param_specs,
         param_values=param_values,
+        tables=tables,
     )
     remove_file(answer.spool)  # the mapping keeps the rows readable
     # Converting up to a million rows to JSON values takes a while: not on the event loop.
@@ -100,6 +104,7 @@ async def run_query_table(
     query_id: str | None = None,
     param_specs: Sequence[QueryParamSpec] = (),
     param_values: dict[str, JsonValue] | None = None,
+    tables: Collection[str] | None = None,
 ) -> ArrowResult:
     """As `run_query`, but the rows stay the worker's Arrow table (no per-row Python work).
 
@@ -117,7 +122,8 @@ async def run_query_table(
     if not timeout_s > 0:
         raise ValueError(f"timeout_s must be positive, got {timeout_s}")
     specs = list(param_specs)
-    validate_select(sql, tables=catalog.tables, params=[s.name for s in specs])
+    allowed = catalog.tables if tables is None else tables
+    validate_select(sql, tables=allowed, params=[s.name for s in specs])
     bound = bind_values(specs, param_values)
     cursor = catalog.cursor()
     try:
@@ -126,7 +132,7 @@ async def run_query_table(
         cursor.close()
     data_version = catalog.data_version
     started = time.perf_counter()
-    answer = await catalog.workers.run(
+    answer = await catalog.run(
         sql, engine_values(specs, bound), max_rows=max_rows, timeout_s=timeout_s
     )
     table, truncated = answer.table, answer.truncated

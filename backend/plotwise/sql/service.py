@@ -1,31 +1,77 @@
 """The one path that executes SQL for Plotwise: guard, bind, cache, run.
 
 The agent's ``run_sql`` tool and the artifact data endpoint (refresh, query parameters) both call
-`execute`, so every execution passes the same guard and uses the same cache.
+`execute`, so every execution passes the same guard and uses the same cache. `QueryService` is
+what callers depend on: `SQLService` (DuckDB) satisfies it, and so does a PostgreSQL source's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol
 
 from pydantic import JsonValue
+from sqlglot import exp
 
 from plotwise.data.catalog import Catalog
+from plotwise.errors import SQLRefusedError
 from plotwise.settings import Settings
 from plotwise.sql.arrow_result import ArrowResult
 from plotwise.sql.cache import CachedResult, CacheInfo, ResultCache, cache_key
+from plotwise.sql.guard import validate_select
 from plotwise.sql.params import QueryParamSpec, bind_values
 from plotwise.sql.runner import new_query_id, run_query, run_query_table
+
+Engine = Literal["duckdb", "postgres"]
+"""The SQL engines a dataset's queries can run on."""
+
+
+class QueryService(Protocol):
+    """Runs one dataset's SQL: guard (in the engine's dialect), cache, execution."""
+
+    engine: Engine
+    """The engine the SQL is written for and runs on."""
+
+    async def execute(
+        self,
+        sql: str,
+        *,
+        param_specs: Sequence[QueryParamSpec] = (),
+        param_values: dict[str, JsonValue] | None = None,
+        refresh: bool = False,
+        query_id: str | None = None,
+    ) -> CachedResult:
+        """Run ``sql`` (or answer it from the cache): the result with its cache info."""
+        ...
+
+    async def execute_table(
+        self,
+        sql: str,
+        *,
+        param_specs: Sequence[QueryParamSpec] = (),
+        param_values: dict[str, JsonValue] | None = None,
+        refresh: bool = False,
+        query_id: str | None = None,
+    ) -> tuple[ArrowResult, CacheInfo]:
+        """As `execute`, with the rows as an Arrow table."""
+        ...
 
 
 @dataclass
 class SQLService:
-    """The catalog, the cache and the limits that every query runs under."""
+    """The catalog, the cache and the limits that every DuckDB query runs under.
+
+    ``tables`` limits what the SQL may read (one conversation's active datasets): a query on
+    any other table is refused before the cache is asked, naming the dataset it belongs to.
+    """
 
     catalog: Catalog
     cache: ResultCache
     settings: Settings
+    tables: frozenset[str] | None = None
+    """Lower-case names of the tables the SQL may read; None means every catalog table."""
+    engine: Literal["duckdb"] = field(default="duckdb", init=False)
 
     @classmethod
     def create(cls, catalog: Catalog, settings: Settings) -> SQLService:
@@ -36,6 +82,12 @@ class SQLService:
             large_rows=settings.cache_large_rows,
         )
         return cls(catalog, cache, settings)
+
+    def scoped(self, tables: Collection[str]) -> SQLService:
+        """The same service (same catalog and cache) limited to ``tables``."""
+        return SQLService(
+            self.catalog, self.cache, self.settings, frozenset(t.lower() for t in tables)
+        )
 
     async def execute(
         self,
@@ -62,6 +114,7 @@ class SQLService:
         """
         specs = list(param_specs)
         query_id = query_id or new_query_id()
+        self._check_scope(sql, specs)
         key = self._key(sql, specs, param_values)
         if not refresh and (hit := self.cache.get(key)) is not None:
             result, info = hit
@@ -76,6 +129,7 @@ class SQLService:
             query_id=query_id,
             param_specs=specs,
             param_values=param_values,
+            tables=self.tables,
         )
         info = self.cache.put(key, result)
         return CachedResult(**result.model_dump(), cache=info)
@@ -102,6 +156,7 @@ class SQLService:
         """
         specs = list(param_specs)
         query_id = query_id or new_query_id()
+        self._check_scope(sql, specs)
         key = self._key(sql, specs, param_values)
         if not refresh and (hit := self.cache.get_table(key)) is not None:
             answer, info = hit
@@ -115,8 +170,43 @@ class SQLService:
             query_id=query_id,
             param_specs=specs,
             param_values=param_values,
+            tables=self.tables,
         )
         return answer, self.cache.put_table(key, answer)
+
+    def _check_scope(self, sql: str, specs: Sequence[QueryParamSpec]) -> None:
+        """Refuse SQL outside ``tables`` before the cache could answer it.
+
+        Raises:
+            SQLRefusedError: The guard refused it; a table of an inactive dataset is named
+                with its dataset (rule ``unknown_table``).
+
+        """
+        if self.tables is None:
+            return
+        names = [spec.name for spec in specs]
+        try:
+            validate_select(sql, tables=self.tables, params=names)
+        except SQLRefusedError as refusal:
+            if refusal.rule != "unknown_table":
+                raise
+            try:
+                tree = validate_select(sql, tables=self.catalog.tables, params=names)
+            except SQLRefusedError:
+                raise refusal from None
+            outside = sorted(
+                {t.name.lower() for t in tree.find_all(exp.Table)}
+                & {t.lower() for t in self.catalog.tables} - self.tables
+            )
+            if not outside:
+                raise
+            table = outside[0]
+            dataset = self.catalog.dataset_of(table)
+            raise SQLRefusedError(
+                "unknown_table",
+                f'table "{table}" belongs to dataset "{dataset}", which is not active in this '
+                f"conversation; query the active tables: {', '.join(sorted(self.tables))}",
+            ) from None
 
     def _key(
         self,

@@ -5,7 +5,7 @@ interpreter: never a fork of the threaded server) with the allocator settings of
 `plotwise.sql.worker_slot.WORKER_ENV`. Before DuckDB opens, the worker caps its own address space
 (``RLIMIT_AS``), so a query that escapes DuckDB's ``memory_limit`` fails an allocation here, in
 this process, instead of growing the server. It opens the same views with the same lockdown as
-the server's catalog (`plotwise.data.catalog.open_engine`), then answers jobs one at a time.
+the server's catalog (`plotwise.data.engine.open_engine`), then answers jobs one at a time.
 
 Protocol, as pickled messages over `multiprocessing.connection.Connection` on the two fds:
 
@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from plotwise.data.catalog import open_engine
+from plotwise.data.engine import open_engine
 from plotwise.errors import SQLRefusedError
 from plotwise.settings import Settings
 from plotwise.sql.handoff import spool_path, write_result

@@ -83,6 +83,10 @@ class SlotOwner(Protocol):
         """Block until a job (or None, the signal to stop) is queued."""
         ...
 
+    def job_done(self) -> None:
+        """Count a job taken by `next_job` as finished."""
+        ...
+
 
 class Job:
     """One query on its way through the pool; `stop` may be called from any thread."""
@@ -188,8 +192,10 @@ class Slot:
                     break
                 if not job.claim(self):
                     job.deliver(QueryTimeoutError("the query was stopped before it started"))
+                    self.pool.job_done()
                     continue
                 job.deliver(self._run(job))
+                self.pool.job_done()
                 if self.process is None and not self.pool.closed:
                     self._try_spawn()
         finally:

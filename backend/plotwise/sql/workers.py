@@ -21,6 +21,8 @@ import asyncio
 import itertools
 import logging
 import queue
+import threading
+import time
 from pathlib import Path
 
 from plotwise.errors import (
@@ -42,6 +44,10 @@ CANCEL_GRACE_S = 0.05
 (or its worker dead) within 100 ms of the cancellation."""
 
 
+class PoolRetiredError(DatasetError):
+    """The pool was replaced (a dataset change) and takes no new job: ask the catalog again."""
+
+
 def _abandon(future: asyncio.Future[WorkerAnswer]) -> None:
     """Nobody will take this job's answer: remove its spool file whenever it arrives."""
 
@@ -55,8 +61,9 @@ def _abandon(future: asyncio.Future[WorkerAnswer]) -> None:
 class WorkerPool:
     """``settings.sql_workers`` worker processes and their slot threads.
 
-    Thread-safe; `run` may be awaited from any event loop. Create it once per catalog
-    (`plotwise.data.catalog.Catalog.workers`) and `close` it with the catalog.
+    Thread-safe; `run` may be awaited from any event loop. The catalog makes one per engine
+    (`plotwise.data.catalog.Catalog.workers`); a dataset change replaces it, and the replaced
+    pool `drain`s: it takes no new job, finishes the ones it has, then closes.
     """
 
     def __init__(self, settings: Settings, files: dict[str, Path]) -> None:
@@ -74,6 +81,10 @@ class WorkerPool:
         self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._ids = itertools.count(1)
         self._closed = False
+        self._retired = False
+        self._pending = 0
+        """Jobs queued or running; `drain` waits for none."""
+        self._idle = threading.Condition()
         self._slots = [Slot(self, index) for index in range(settings.sql_workers)]
         for slot in self._slots:
             slot.thread.start()
@@ -102,13 +113,18 @@ class WorkerPool:
             SQLExecutionError: DuckDB failed the query; the message is DuckDB's.
             SQLRefusedError: The worker's own statement check refused it.
             DatasetError: The pool is closed, or no worker could be started.
+            PoolRetiredError: The pool was replaced and drains; nothing was queued.
             asyncio.CancelledError: The caller was cancelled; the query is stopped (within
                 `CANCEL_GRACE_S` plus a kill) without waiting here.
 
         """
-        if self._closed:
-            raise DatasetError("the catalog is closed")
         job = Job(next(self._ids), sql, params, max_rows, asyncio.get_running_loop())
+        with self._idle:
+            if self._closed:
+                raise DatasetError("the catalog is closed")
+            if self._retired:
+                raise PoolRetiredError("this worker pool was replaced")
+            self._pending += 1
         self._queue.put(job)
         try:
             async with asyncio.timeout(timeout_s):
@@ -130,6 +146,26 @@ class WorkerPool:
     def next_job(self) -> Job | None:
         """Block until a job (or None, the signal to stop) is queued; called by the slots."""
         return self._queue.get()
+
+    def job_done(self) -> None:
+        """A slot finished a job (answered, failed or dropped it); called by the slots."""
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def drain(self, timeout_s: float) -> None:
+        """Take no new job, wait until the queued and running ones are done, then `close`.
+
+        Args:
+            timeout_s: Longest wait; jobs still running then fail with DatasetError.
+
+        """
+        deadline = time.monotonic() + timeout_s
+        with self._idle:
+            self._retired = True
+            while self._pending > 0 and (left := deadline - time.monotonic()) > 0:
+                self._idle.wait(left)
+        self.close()
 
     def worker_pids(self) -> list[int | None]:
         """Process id of each slot's worker (None while it is being replaced)."""

@@ -23,6 +23,7 @@ from plotwise.errors import ErrorBody, NotFoundError
 from plotwise.spark.models import Job
 from plotwise.store.artifacts import to_record
 from plotwise.store.database import Database
+from plotwise.store.dataset_refs import active_datasets, rename_dataset_refs, set_datasets
 from plotwise.store.jobs import to_job
 from plotwise.store.models import (
     Answer,
@@ -57,14 +58,25 @@ def save_history(db: Database, conversation_id: str, messages: list[ModelMessage
         row.updated_at = utcnow()
 
 
-def record_question(db: Database, conversation_id: str, question: str) -> list[ModelMessage]:
+def record_question(
+    db: Database, conversation_id: str, question: str, datasets: list[str] | None = None
+) -> list[ModelMessage]:
     """Add the user's message (creating the conversation) and return the history to send.
 
     The question is written before the model answers, so it stays in the transcript even when
     the turn then fails or the process dies.
+
+    Args:
+        db: The store.
+        conversation_id: The conversation.
+        question: The user's message.
+        datasets: The turn's active datasets, stored as the conversation's; None keeps them.
+
     """
     with db.write() as session:
         row = _conversation(session, conversation_id, title=question)
+        if datasets is not None:
+            row.datasets = list(datasets)
         session.add(
             Message(
                 id=new_id("msg"),
@@ -141,7 +153,11 @@ def list_conversations(db: Database, *, limit: int = 50, offset: int = 0) -> Con
     with db.read() as session:
         total = session.exec(select(func.count()).select_from(Conversation)).one()
         items = [
-            ConversationSummary(**row.model_dump(exclude={"history"}), message_count=count)
+            ConversationSummary(
+                **row.model_dump(exclude={"history", "datasets"}),
+                datasets=list(row.datasets),
+                message_count=count,
+            )
             for row, count in session.exec(query).all()
         ]
     return ConversationPage(items=items, total=total)
@@ -185,7 +201,11 @@ def get_conversation(db: Database, conversation_id: str) -> ConversationDetail:
             )
             for message in rows
         ]
-        return ConversationDetail(**row.model_dump(exclude={"history"}), messages=messages)
+        return ConversationDetail(
+            **row.model_dump(exclude={"history", "datasets"}),
+            datasets=list(row.datasets),
+            messages=messages,
+        )
 
 
 def delete_conversation(db: Database, conversation_id: str) -> None:
@@ -273,9 +293,23 @@ class ConversationStore:
         """Replace the conversation's model messages with ``messages`` (a whole history)."""
         await self._db.run(save_history, self._db, conversation_id, messages)
 
-    async def record_question(self, conversation_id: str, question: str) -> list[ModelMessage]:
+    async def record_question(
+        self, conversation_id: str, question: str, datasets: list[str] | None = None
+    ) -> list[ModelMessage]:
         """See `record_question`."""
-        return await self._db.run(record_question, self._db, conversation_id, question)
+        return await self._db.run(record_question, self._db, conversation_id, question, datasets)
+
+    async def active_datasets(self, conversation_id: str) -> list[str]:
+        """See `active_datasets`."""
+        return await self._db.run(active_datasets, self._db, conversation_id)
+
+    async def set_datasets(self, conversation_id: str, datasets: list[str]) -> None:
+        """See `set_datasets`."""
+        await self._db.run(set_datasets, self._db, conversation_id, datasets)
+
+    async def rename_dataset(self, old: str, new: str | None) -> None:
+        """See `rename_dataset_refs`."""
+        await self._db.run(rename_dataset_refs, self._db, old, new)
 
     async def record_answer(
         self, conversation_id: str, answer: Answer, messages: list[ModelMessage] | None = None

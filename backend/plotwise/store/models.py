@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Final, Literal
 
 from pydantic import JsonValue
-from sqlalchemy import JSON, BigInteger, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from plotwise.artifact.store import ArtifactRecord
@@ -52,14 +52,14 @@ class TemplateContent(SQLModel):
     """Query parameter values the template opens with (the rest take their defaults)."""
     view_params: dict[str, JsonValue] = Field(default_factory=dict, sa_type=JSON)
     """View parameter values of the component (``export const params``)."""
-    engine: Literal["duckdb"] = Field(default="duckdb", sa_type=String(20))
-    """The SQL engine the query is written for."""
+    engine: Literal["duckdb", "postgres"] = Field(default="duckdb", sa_type=String(20))
+    """The SQL engine the query is written for (``postgres`` for a PostgreSQL source)."""
     code: str = Field(min_length=1, max_length=MAX_CODE_CHARS, sa_type=Text)
     """The component's source."""
     language: Literal["tsx", "jsx"] = Field(default="tsx", sa_type=String(20))
     """Language of ``code``."""
     dataset: str = Field(min_length=1, max_length=200)
-    """Name of the dataset the SQL reads."""
+    """Name of the dataset the SQL reads (several active ones are joined by ``+``)."""
 
 
 CONTENT_FIELDS: Final = tuple(TemplateContent.model_fields)
@@ -124,6 +124,10 @@ class Conversation(SQLModel, table=True):
     """The first question (cut at 200 characters)."""
     history: str = Field(default="[]", sa_type=Text)
     """The model's messages, as ``ModelMessagesTypeAdapter`` JSON."""
+    datasets: list[str] = Field(
+        default_factory=list, sa_type=JSON, sa_column_kwargs={"server_default": text("'[]'")}
+    )
+    """The active datasets its turns ask against; [] means the default dataset."""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
@@ -186,6 +190,8 @@ class Artifact(SQLModel, table=True):
     param_specs: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     job_id: str | None = Field(default=None, max_length=32)
     """The Spark job behind a ``submit_spark`` artifact (no foreign key: jobs may be pruned)."""
+    dataset: str | None = Field(default=None, max_length=200)
+    """The dataset (or ``a+b`` datasets) its SQL reads; None (older artifacts) means DuckDB."""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -229,6 +235,8 @@ class ConversationSummary(SQLModel):
     created_at: datetime
     updated_at: datetime
     message_count: int
+    datasets: list[str] = []
+    """Its active datasets; [] means the default dataset."""
 
 
 class ConversationPage(SQLModel):
@@ -245,6 +253,8 @@ class ConversationDetail(SQLModel):
     title: str
     created_at: datetime
     updated_at: datetime
+    datasets: list[str] = []
+    """Its active datasets; [] means the default dataset."""
     messages: list[MessagePublic]
 
 

@@ -155,6 +155,17 @@ def count_templates(db: Database) -> int:
         return session.exec(select(func.count()).select_from(Template)).one()
 
 
+def templates_reading(db: Database, dataset: str) -> list[tuple[str, str]]:
+    """(id, name) of the templates whose dataset is ``dataset`` (alone or among ``a+b``)."""
+    with db.read() as session:
+        rows = session.exec(
+            select(Template.id, Template.name, Template.dataset)
+            .where(col(Template.dataset).contains(dataset, autoescape=True))
+            .order_by(col(Template.name), col(Template.id))
+        ).all()
+    return [(tid, name) for tid, name, named in rows if dataset in named.split("+")]
+
+
 def _existing(session: Session, template_id: str, *, lock: bool = False) -> Template:
     row = session.get(Template, template_id, with_for_update=lock or None)
     if row is None:
@@ -193,6 +204,10 @@ class TemplateStore:
     async def delete(self, template_id: str) -> None:
         """See `delete_template`."""
         await self._db.run(delete_template, self._db, template_id)
+
+    async def reading(self, dataset: str) -> list[tuple[str, str]]:
+        """See `templates_reading`."""
+        return await self._db.run(templates_reading, self._db, dataset)
 
     async def versions(self, template_id: str) -> list[TemplateVersionPublic]:
         """See `list_versions`."""

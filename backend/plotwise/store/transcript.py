@@ -40,9 +40,16 @@ class TurnTranscript:
         self.finished = False
         """Whether the answer has been recorded (or recording it was attempted)."""
 
-    async def start(self) -> list[ModelMessage]:
-        """Record the question; return the conversation's model history before it."""
-        history = await self._conversations.record_question(self._conversation_id, self._question)
+    async def start(self, datasets: list[str] | None = None) -> list[ModelMessage]:
+        """Record the question (and ``datasets`` as the conversation's active ones, if given).
+
+        Returns:
+            The conversation's model history before it.
+
+        """
+        history = await self._conversations.record_question(
+            self._conversation_id, self._question, datasets
+        )
         self._started = True
         return history
 
