@@ -20,7 +20,7 @@ from plotwise.errors import ConflictError, DatasetError, NotFoundError
 from plotwise.semantic.definition import load_definition
 from plotwise.services import Services
 from plotwise.settings import Settings
-from support.datasets import chunks, sales_csv, settings_for
+from support.datasets import form, sales_csv, settings_for
 
 pytestmark = pytest.mark.anyio
 
@@ -54,7 +54,7 @@ def staged(settings: Settings) -> list[str]:
 
 async def commit_sales(services: Services, name: str = "sales", **options):
     assert services.uploads is not None
-    draft = await services.uploads.upload(chunks(sales_csv()), "Sales 2024.csv")
+    draft = await services.uploads.upload(*form(sales_csv(), "Sales 2024.csv"))
     return await services.uploads.commit(draft.draft_id, name, **options)
 
 
@@ -185,13 +185,13 @@ def test_start_sweeps_old_drafts_and_half_written_folders(own_settings):
 
 async def test_a_new_upload_sweeps_drafts_older_than_an_hour(own_settings, services):
     assert services.uploads is not None
-    first = await services.uploads.upload(chunks(sales_csv()), "first.csv")
-    second = await services.uploads.upload(chunks(sales_csv()), "second.csv")
+    first = await services.uploads.upload(*form(sales_csv(), "first.csv"))
+    second = await services.uploads.upload(*form(sales_csv(), "second.csv"))
     folder = uploads_dir(own_settings) / ".staging" / first.draft_id
     past = time.time() - MAX_DRAFT_AGE_S - 60
     for path in [*folder.iterdir(), folder]:
         os.utime(path, (past, past))
-    third = await services.uploads.upload(chunks(sales_csv()), "third.csv")
+    third = await services.uploads.upload(*form(sales_csv(), "third.csv"))
     assert staged(own_settings) == sorted([second.draft_id, third.draft_id])
     with pytest.raises(NotFoundError, match="older than an hour"):
         await services.uploads.commit(first.draft_id, "first")

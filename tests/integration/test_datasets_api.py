@@ -150,9 +150,9 @@ def test_bad_uploads_get_the_one_error_shape(client, api_settings):
     error_of(upload(client, b"\x00\x01binary", "x.csv"), 400, "bad_upload")
     assert "extension" in error_of(upload(client, b"a,b\n1,2\n", "x.exe"), 400, "bad_upload")
     not_form = client.post("/api/datasets", content=b"a,b\n", headers={"content-type": "text/csv"})
-    assert "multipart/form-data" in error_of(not_form, 400, "bad_request")
+    assert "multipart/form-data" in error_of(not_form, 400, "bad_upload")
     no_file = client.post("/api/datasets", files={"other": (None, "x")})
-    assert "file" in error_of(no_file, 400, "bad_request")
+    assert "file" in error_of(no_file, 400, "bad_upload")
     assert staging(api_settings) == before
 
 

@@ -390,6 +390,7 @@ async def test_stale_drafts_are_removed(place: Place):
     settings = place.settings()
     old = await receive_upload(chunks_of(SIMPLE_CSV), "old.csv", settings)
     fresh = await receive_upload(chunks_of(SIMPLE_CSV), "new.csv", settings)
-    os.utime(old.parent, (time.time() - 7200, time.time() - 7200))
-    assert remove_stale_drafts(settings, older_than_s=3600) == 1
+    for path in (old, old.parent):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    assert len(remove_stale_drafts(settings, older_than_s=3600)) == 1
     assert not old.parent.exists() and fresh.is_file()

@@ -35,9 +35,22 @@ def settings_for(data_dir: Path, **overrides: Any) -> Settings:
 
 
 async def chunks(data: bytes, size: int = 4096) -> AsyncIterator[bytes]:
-    """``data`` as an upload stream."""
+    """``data`` as a request body arriving in pieces."""
     for start in range(0, len(data), size):
         yield data[start : start + size]
+
+
+def form(data: bytes, filename: str) -> tuple[AsyncIterator[bytes], str]:
+    """A ``multipart/form-data`` body holding ``data`` as field ``file``, as the browser sends it.
+
+    Returns:
+        The body as it arrives, and its ``Content-Type`` (with the boundary).
+
+    """
+    request = httpx.Request(
+        "POST", "http://127.0.0.1/api/datasets", files={"file": (filename, data, "text/csv")}
+    )
+    return chunks(request.read()), request.headers["content-type"]
 
 
 def upload(client: httpx.Client, data: bytes, filename: str = "sales.csv") -> httpx.Response:

@@ -1,8 +1,8 @@
 """Dataset endpoints (``docs/datasets.md``): list, detail, upload, review, rename, edit, delete.
 
-Uploads stream: the body is parsed as it arrives (`plotwise.api.multipart`) and written to the
-staging folder, stopping with 413 ``upload_too_large`` once ``PLOTWISE_MAX_UPLOAD_MB`` is
-passed. The upload then waits as a draft for review; committing it makes a dataset.
+Uploads stream: the body is parsed as it arrives (`plotwise.uploads.receive_form_upload`) and
+written to the staging folder, stopping with 413 ``upload_too_large`` once
+``PLOTWISE_MAX_UPLOAD_MB`` is passed. The upload then waits as a draft for review; committing it makes a dataset.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import anyio.to_thread
 from fastapi import APIRouter, Query, Request, Response
 
 from plotwise.api.deps import ServicesDep
-from plotwise.api.multipart import FilePart
 from plotwise.datasets.manager import DatasetManager
 from plotwise.datasets.models import (
     CommitBody,
@@ -50,9 +49,8 @@ async def list_datasets(services: ServicesDep) -> DatasetList:
 )
 async def upload_dataset(request: Request, services: ServicesDep) -> UploadDraftPublic:
     """Upload a file (multipart field ``file``) and return the inferred draft for review."""
-    part = FilePart(request)
-    name = await part.open()
-    return await _manager(services).upload(part.chunks(), name)
+    content_type = request.headers.get("content-type", "")
+    return await _manager(services).upload(request.stream(), content_type)
 
 
 @router.post(

@@ -12,7 +12,7 @@ import logging
 from plotwise.data.catalog import Catalog
 from plotwise.data.datasets import DATASETS
 from plotwise.datasets.context import DatasetContext, build_context
-from plotwise.datasets.drafts import Drafts
+from plotwise.datasets.drafts import sweep_drafts
 from plotwise.datasets.registry import StoredUpload, UploadRegistry
 from plotwise.errors import DatasetError
 from plotwise.semantic.definition import load_definitions
@@ -33,7 +33,7 @@ def open_catalog(settings: Settings) -> tuple[Catalog, list[StoredUpload]]:
         DatasetError: The bundled data cannot be loaded.
 
     """
-    Drafts(settings).sweep()
+    sweep_drafts(settings)
     taken_tables = {
         t for name in settings.datasets if name in DATASETS for t in DATASETS[name].tables
     }

@@ -9,7 +9,7 @@ commit, rename or delete leaves no half dataset: the dataset is there whole, or 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING
 
 import anyio.to_thread
@@ -21,7 +21,7 @@ from plotwise.datasets.definitions import (
     rename_definition,
     upload_definition,
 )
-from plotwise.datasets.drafts import Drafts
+from plotwise.datasets.drafts import sweep_drafts
 from plotwise.datasets.loading import upload_context
 from plotwise.datasets.models import DraftColumn, UploadDraftPublic
 from plotwise.datasets.registry import StoredUpload, UploadRegistry
@@ -29,8 +29,9 @@ from plotwise.errors import ConflictError, NotFoundError
 from plotwise.semantic.draft import guess_role
 from plotwise.semantic.profile import DatasetProfile
 from plotwise.sql.result import ColumnSchema
-from plotwise.uploads import UploadDraft, commit_upload, inspect_upload
-from plotwise.uploads.receive import receive_upload
+from plotwise.uploads import UploadDraft, commit_upload, discard_draft, inspect_upload
+from plotwise.uploads.draft import load_draft
+from plotwise.uploads.receive import receive_form_upload
 
 if TYPE_CHECKING:
     from plotwise.services import Services
@@ -42,35 +43,39 @@ class DatasetManager:
     def __init__(self, services: Services) -> None:
         self._services = services
         self._settings = services.settings
-        self.drafts = Drafts(services.settings)
         self.registry = UploadRegistry(services.settings)
         self._lock = threading.Lock()
 
-    async def upload(self, chunks: AsyncIterable[bytes], original_name: str) -> UploadDraftPublic:
-        """Receive a file as it streams in, inspect it, and keep it as a draft for review.
+    async def upload(self, body: AsyncIterator[bytes], content_type: str) -> UploadDraftPublic:
+        """Receive a ``multipart/form-data`` file as it streams in, inspect it, keep it as a draft.
 
         Drafts older than an hour are swept first.
 
+        Args:
+            body: The request body as it arrives (Starlette's ``request.stream()``).
+            content_type: The request's ``Content-Type`` header, with its boundary.
+
         Raises:
             UploadTooLargeError: The file passed ``PLOTWISE_MAX_UPLOAD_MB``.
-            UploadError: It was refused (format, malformed, empty...); nothing is kept.
+            UploadError: It was refused (form, format, malformed, empty...); nothing is kept.
 
         """
-        await anyio.to_thread.run_sync(self.drafts.sweep)
-        received = await receive_upload(chunks, original_name, self._settings)
-        try:
-            size = received.stat().st_size
-            draft = await anyio.to_thread.run_sync(
-                inspect_upload, received, original_name, self._settings
-            )
-            draft_id = await anyio.to_thread.run_sync(self.drafts.adopt, received, draft, size)
-        finally:
-            self.drafts.drop_received(received)
-        return public_draft(draft_id, draft, size)
+        await anyio.to_thread.run_sync(sweep_drafts, self._settings)
+        # The file lands in its draft's folder; a refused one takes the folder with it.
+        received, original_name = await receive_form_upload(body, content_type, self._settings)
+        draft = await anyio.to_thread.run_sync(
+            inspect_upload, received, original_name, self._settings
+        )
+        return public_draft(draft)
 
     async def discard(self, draft_id: str) -> None:
-        """Remove a draft (see `Drafts.discard`)."""
-        await anyio.to_thread.run_sync(self.drafts.discard, draft_id)
+        """Remove a draft and its staging folder.
+
+        Raises:
+            NotFoundError: No draft has that id.
+
+        """
+        await anyio.to_thread.run_sync(discard_draft, draft_id, self._settings)
 
     async def commit(
         self,
@@ -180,7 +185,7 @@ class DatasetManager:
         overrides: dict[str, str],
         descriptions: Mapping[str, str] | None,
     ) -> DatasetContext:
-        draft, _size = self.drafts.load(draft_id)
+        draft = load_draft(draft_id, self._settings)
         check_dataset_name(name)
         columns = [
             ColumnSchema(name=c.name, type=overrides.get(c.name, c.type).strip().upper())
@@ -291,10 +296,10 @@ class DatasetManager:
         return upload_context(services.catalog, self._settings, services.sql, stored, profile)
 
 
-def public_draft(draft_id: str, draft: UploadDraft, size_bytes: int) -> UploadDraftPublic:
+def public_draft(draft: UploadDraft) -> UploadDraftPublic:
     """The review's view of a draft: its columns with the role the definition would guess."""
     return UploadDraftPublic(
-        draft_id=draft_id,
+        draft_id=draft.draft_id,
         original_name=draft.original_name,
         table_name=draft.table_name,
         format=draft.format,
@@ -308,7 +313,7 @@ def public_draft(draft_id: str, draft: UploadDraft, size_bytes: int) -> UploadDr
         ],
         preview=draft.preview,
         problems=draft.problems,
-        size_bytes=size_bytes,
+        size_bytes=draft.size_bytes,
     )
 
 

@@ -27,7 +27,7 @@ from plotwise.errors import ConflictError, DatasetError
 from plotwise.semantic.definition import DatasetDefinition, load_definition
 from plotwise.semantic.draft import to_yaml
 from plotwise.settings import Settings
-from plotwise.uploads.inspect import STAGING_SUBDIR, UPLOADS_SUBDIR
+from plotwise.uploads.staging import STAGING_SUBDIR, UPLOADS_SUBDIR
 
 logger = logging.getLogger(__name__)
 

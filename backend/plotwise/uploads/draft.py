@@ -85,7 +85,10 @@ def load_draft(draft_id: str, settings: Settings) -> UploadDraft:
     try:
         draft = UploadDraft.model_validate_json((folder / DRAFT_FILE).read_text(encoding="utf-8"))
     except (OSError, ValidationError) as error:
-        raise NotFoundError(f"no upload draft {draft_id!r}") from error
+        raise NotFoundError(
+            f"upload draft {draft_id!r} does not exist (committed, discarded, or older than an "
+            "hour); upload the file again"
+        ) from error
     if draft.staging != folder or not is_inside(draft.staging, staging_dir(settings)):
         raise NotFoundError(f"no upload draft {draft_id!r}")
     return draft

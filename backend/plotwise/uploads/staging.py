@@ -59,7 +59,10 @@ def draft_folder(draft_id: str, settings: Settings) -> Path:
         raise NotFoundError(f"no upload draft {draft_id!r}")
     folder = staging_dir(settings) / draft_id
     if not folder.is_dir():
-        raise NotFoundError(f"no upload draft {draft_id!r} (committed, discarded or expired)")
+        raise NotFoundError(
+            f"upload draft {draft_id!r} does not exist (committed, discarded, or older than an "
+            "hour); upload the file again"
+        )
     return folder
 
 
@@ -81,23 +84,40 @@ def discard_draft(draft_id: str, settings: Settings) -> None:
     remove_tree(draft_folder(draft_id, settings))
 
 
-def remove_stale_drafts(settings: Settings, older_than_s: float) -> int:
-    """Delete the drafts last changed more than ``older_than_s`` seconds ago.
+def remove_stale_drafts(settings: Settings, older_than_s: float) -> list[str]:
+    """Delete the drafts (and stalled uploads) untouched for more than ``older_than_s`` seconds.
+
+    A folder counts as touched when it or anything directly in it changed, so an upload that is
+    still arriving (its file growing) is never swept.
 
     Returns:
-        How many draft folders were removed.
+        The ids of the removed drafts.
 
     """
     root = staging_dir(settings)
     if not root.is_dir():
-        return 0
+        return []
     cutoff = time.time() - older_than_s
-    removed = 0
-    for folder in root.iterdir():
-        if DRAFT_ID.fullmatch(folder.name) and folder.stat().st_mtime < cutoff:
-            remove_tree(folder)
-            removed += 1
+    removed = []
+    for entry in root.iterdir():
+        if _last_touched(entry) < cutoff:
+            if entry.is_dir():
+                remove_tree(entry)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry.name)
     return removed
+
+
+def _last_touched(entry: Path) -> float:
+    """Newest modification time of an entry and, for a folder, of what it holds directly."""
+    try:
+        times = [entry.stat().st_mtime]
+        if entry.is_dir():
+            times.extend(child.stat().st_mtime for child in entry.iterdir())
+    except OSError:
+        return time.time()  # changing under us: in use
+    return max(times)
 
 
 def remove_tree(path: Path) -> None:
