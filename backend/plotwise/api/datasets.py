@@ -2,7 +2,8 @@
 
 Uploads stream: the body is parsed as it arrives (`plotwise.uploads.receive_form_upload`) and
 written to the staging folder, stopping with 413 ``upload_too_large`` once
-``PLOTWISE_MAX_UPLOAD_MB`` is passed. The upload then waits as a draft for review; committing it makes a dataset.
+``PLOTWISE_MAX_UPLOAD_MB`` is passed. The upload then waits as a draft for review;
+committing it makes a dataset.
 """
 
 from __future__ import annotations
