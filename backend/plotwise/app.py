@@ -22,6 +22,7 @@ from plotwise.api.conversations import router as conversations_router
 from plotwise.api.deps import ServicesDep
 from plotwise.api.errors import install_error_handlers
 from plotwise.api.jobs import router as jobs_router
+from plotwise.api.sources import router as sources_router
 from plotwise.api.standalone import router as standalone_router
 from plotwise.api.templates import router as templates_router
 from plotwise.origins import COMMON_HEADERS, app_csp, app_origin, sandbox_csp, sandbox_origin
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     app.include_router(templates_router)
     app.include_router(conversations_router)
     app.include_router(jobs_router)
+    app.include_router(sources_router)
 
     @app.get("/api/health")
     async def health() -> dict[str, str]:

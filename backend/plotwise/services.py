@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import httpx2
 from pydantic_ai import Agent
@@ -15,12 +16,15 @@ from plotwise.agent.http import provider_http_client
 from plotwise.agent.models import build_model
 from plotwise.agent.prompts import render_instructions
 from plotwise.data.catalog import Catalog
-from plotwise.errors import BadRequestError, DatasetError
+from plotwise.errors import BadRequestError, DatasetError, NotFoundError
 from plotwise.local.lexicon import Lexicon
 from plotwise.metrics import Metrics
 from plotwise.semantic.definition import DatasetDefinition, load_definitions
 from plotwise.semantic.profile import profile_dataset
 from plotwise.settings import Settings
+from plotwise.sources.context import SourceDataset
+from plotwise.sources.registry import SourceRegistry
+from plotwise.sources.service import PostgresQueryService
 from plotwise.spark.jobs import JobManager
 from plotwise.sql.service import SQLService
 from plotwise.store.artifacts import ArtifactStore
@@ -36,6 +40,9 @@ class DatasetContext:
     definition: DatasetDefinition
     lexicon: Lexicon
     instructions: str
+    sql: SQLService | PostgresQueryService | None = None
+    """The engine that runs this dataset's SQL; None means the shared DuckDB service."""
+    kind: Literal["bundled", "upload", "postgres"] = "bundled"
 
 
 @dataclass
@@ -57,6 +64,8 @@ class Services:
     """Spark jobs (`plotwise.spark.jobs`); Spark itself starts with the first job."""
     metrics: Metrics
     """Prometheus metrics of the turns these services run (``GET /metrics``)."""
+    sources: SourceRegistry | None = None
+    """The PostgreSQL sources (``PLOTWISE_SOURCES`` and ``POST /api/sources``)."""
     model_override: Model | None = None
     """A model used instead of ``settings.model`` and ``settings.models`` (tests, embedding)."""
     http_client: httpx2.AsyncClient | None = field(default=None, repr=False)
@@ -82,16 +91,18 @@ class Services:
                 f"defined: {', '.join(definitions) or 'none'}"
             )
         catalog = Catalog.open(settings)
+        sql = SQLService.create(catalog, settings)
         try:
             datasets = {
                 name: _dataset_context(catalog, definitions[name], settings)
                 for name in settings.datasets
             }
+            sources = SourceRegistry.open(settings, sql.cache, taken=list(datasets))
+            datasets.update({n: source_context(d) for n, d in sources.connected().items()})
         except Exception:
             catalog.close()
             raise
         agent = build_agent(retries=settings.agent_retries)
-        sql = SQLService.create(catalog, settings)
         # Start the query workers with the app, not on its first question.
         _ = catalog.workers
         try:
@@ -117,6 +128,7 @@ class Services:
             templates=TemplateStore(store),
             jobs=jobs,
             metrics=Metrics(_function_tool_names(agent)),
+            sources=sources,
             model_override=model,
         )
 
@@ -202,7 +214,7 @@ class Services:
         """Dependencies of one agent run against ``dataset`` (the default when None)."""
         context = self.dataset(dataset)
         return TurnDeps(
-            sql=self.sql,
+            sql=context.sql or self.sql,  # type: ignore[arg-type]
             jobs=self.jobs,
             dataset=context.definition.name,
             conversation_id=conversation_id,
@@ -210,6 +222,29 @@ class Services:
             settings=self.settings,
             instructions=context.instructions,
         )
+
+    def sql_for(self, dataset: str | None) -> SQLService | PostgresQueryService:
+        """The service that runs a dataset's SQL (refresh of its artifacts); None means DuckDB.
+
+        Raises:
+            NotFoundError: The dataset is gone (a removed source): its SQL must not run on
+                another engine, where a table of the same name may hold other data.
+
+        """
+        if dataset is None:
+            return self.sql
+        context = self.datasets.get(dataset)
+        if context is None:
+            raise NotFoundError(f"dataset {dataset!r} is no longer available; ask again")
+        return context.sql or self.sql
+
+    def add_dataset(self, name: str, context: DatasetContext) -> None:
+        """Register a dataset at run time (a source added through the API)."""
+        self.datasets[name] = context
+
+    def remove_dataset(self, name: str) -> None:
+        """Forget a dataset registered at run time."""
+        self.datasets.pop(name, None)
 
     async def aclose_http_client(self) -> None:
         """Close the provider models' HTTP client, if a turn made one."""
@@ -235,6 +270,17 @@ def _function_tool_names(agent: Agent[TurnDeps, str]) -> list[str]:
         if isinstance(toolset, FunctionToolset)
         for name in toolset.tools
     ]
+
+
+def source_context(dataset: SourceDataset) -> DatasetContext:
+    """A connected PostgreSQL source as a dataset whose SQL runs on the source."""
+    return DatasetContext(
+        dataset.definition,
+        dataset.lexicon,
+        dataset.instructions,
+        sql=dataset.sql,
+        kind="postgres",
+    )
 
 
 def _dataset_context(
