@@ -76,7 +76,9 @@ def test_definition_lists_the_tables_with_duckdb_types(
     assert flights.columns["dep_delay"].role == "measure"
     # COMMENT ON ... becomes the description; uncommented ones keep the draft's.
     assert flights.description == COMMENTS[("flights", "")]
-    assert flights.columns["dep_delay"].description == COMMENTS[("flights", "dep_delay")]
+    dep_delay = flights.columns["dep_delay"]
+    assert dep_delay.description == "Departure delay in minutes; negative means early."
+    assert {"dep delay", "departure delay", "delay"} <= set(dep_delay.synonyms)
     assert "draft" in flights.columns["arr_delay"].description
     assert duckdb_type("_int4") == "VARCHAR"
 

@@ -32,9 +32,11 @@ WRITER_PASSWORD = "writer-secret-2"
 
 COMMENTS = {
     ("flights", ""): "One row per flight that left New York City in 2013.",
-    ("flights", "dep_delay"): "Departure delay in minutes; negative means early.",
+    ("flights", "dep_delay"): "Departure delay in minutes; negative means early. "
+    "Synonyms: departure delay, departure delays, delay",
 }
-"""Comments set on the seeded tables (``COMMENT ON``): the source reads them as descriptions."""
+"""Comments set on the seeded tables (``COMMENT ON``): the source reads them as descriptions,
+and a column's ``Synonyms:`` as words for the local analyst."""
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,30 @@
 Only ``pg_catalog`` is read, with the privilege functions (``has_table_privilege``...), so the
 checks need no rights beyond logging in. `describe_url` and `scrub` keep passwords out of every
 message.
+
+`catalog_definition` drafts the dataset definition from the tables and their comments: a
+comment (``COMMENT ON TABLE`` / ``COMMENT ON COLUMN``) becomes the description, and a column
+comment may end with ``Synonyms: a, b`` to give the local analyst the words analysts use::
+
+    COMMENT ON COLUMN flights.dep_delay IS
+      'Departure delay in minutes; negative means early. Synonyms: departure delay, delay';
 """
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from plotwise.errors import SourceError
+from plotwise.semantic.definition import DatasetDefinition
+from plotwise.semantic.draft import draft_from_columns
 from plotwise.sources.pg_types import duckdb_type
 from plotwise.sql.result import ColumnSchema
+
+_SYNONYMS = re.compile(r"\s*\bsynonyms?\s*:\s*(?P<words>[^.;]*)[.;]?\s*$", re.IGNORECASE)
 
 _WRITE_CHECK: Final = """
 SELECT r.rolsuper,
@@ -129,3 +141,48 @@ def scrub(message: str, url: str) -> str:
     if password:
         message = message.replace(str(password), "***")
     return " ".join(message.split())
+
+
+def catalog_definition(
+    name: str, tables: dict[str, list[ColumnSchema]], comments: dict[tuple[str, str], str]
+) -> DatasetDefinition:
+    """Draft a definition of ``tables`` (`draft_from_columns`), described by their comments.
+
+    Args:
+        name: The dataset's name.
+        tables: Each table's columns, as `read_tables` returns them.
+        comments: (table, column) or (table, "") -> comment, as `read_tables` returns them.
+
+    Returns:
+        The draft, with each comment as the description, and a column comment's trailing
+        ``Synonyms: a, b`` (lower-cased) added to that column's synonyms.
+
+    """
+    draft = draft_from_columns(name, tables)
+    described = {}
+    for tname, table in draft.tables.items():
+        columns = {}
+        for cname, column in table.columns.items():
+            comment = comments.get((tname, cname))
+            if not comment:
+                columns[cname] = column
+                continue
+            text, words = _split_synonyms(comment)
+            synonyms = list(dict.fromkeys([*column.synonyms, *words]))
+            columns[cname] = column.model_copy(
+                update={"description": text or column.description, "synonyms": synonyms}
+            )
+        update: dict[str, object] = {"columns": columns}
+        if comment := comments.get((tname, "")):
+            update["description"] = comment
+        described[tname] = table.model_copy(update=update)
+    return draft.model_copy(update={"tables": described})
+
+
+def _split_synonyms(comment: str) -> tuple[str, list[str]]:
+    """A comment's description, and the words of its trailing ``Synonyms:`` list."""
+    match = _SYNONYMS.search(comment)
+    if match is None:
+        return comment, []
+    words = [w.strip().lower() for w in match.group("words").split(",")]
+    return comment[: match.start()].strip(), [w for w in words if w]

@@ -31,9 +31,14 @@ from sqlglot import exp
 
 from plotwise.errors import QueryTimeoutError, SourceError, SQLExecutionError, SQLRefusedError
 from plotwise.semantic.definition import DatasetDefinition
-from plotwise.semantic.draft import draft_from_columns
 from plotwise.settings import Settings
-from plotwise.sources.pg_catalog import describe_url, read_tables, refuse_write_rights, scrub
+from plotwise.sources.pg_catalog import (
+    catalog_definition,
+    describe_url,
+    read_tables,
+    refuse_write_rights,
+    scrub,
+)
 from plotwise.sources.pg_params import server_query
 from plotwise.sources.pg_query import FetchedRows, QueryCancel
 from plotwise.sources.pg_rows import json_rows
@@ -150,22 +155,10 @@ class PostgresSource:
     def definition(self) -> DatasetDefinition:
         """A draft dataset definition of the exposed tables, named after the source.
 
-        Table and column comments (``COMMENT ON``) replace the draft's placeholder descriptions.
+        Table and column comments (``COMMENT ON``) replace the draft's placeholder descriptions
+        (see `plotwise.sources.pg_catalog.catalog_definition`).
         """
-        draft = draft_from_columns(self.name, self._tables)
-        tables = {}
-        for tname, table in draft.tables.items():
-            columns = {
-                cname: column.model_copy(update={"description": text})
-                if (text := self._comments.get((tname, cname)))
-                else column
-                for cname, column in table.columns.items()
-            }
-            update: dict[str, object] = {"columns": columns}
-            if text := self._comments.get((tname, "")):
-                update["description"] = text
-            tables[tname] = table.model_copy(update=update)
-        return draft.model_copy(update={"tables": tables})
+        return catalog_definition(self.name, self._tables, self._comments)
 
     def execute(
         self,
