@@ -8,7 +8,9 @@ the analyst writes:
   guard and `plotwise.sources.pg_params` expect ``$name``);
 - ``year(x)``, ``month(x)``, ``hour(x)``... become ``CAST(EXTRACT(... FROM x) AS INT)``, so the
   column is an integer as in DuckDB (PostgreSQL's ``EXTRACT`` returns ``numeric``);
-- ``make_date`` stays ``make_date`` and ``dayname(x)`` becomes ``trim(to_char(x, 'Day'))``.
+- ``make_date`` stays ``make_date`` and ``dayname(x)`` becomes ``trim(to_char(x, 'Day'))``;
+- ``date_trunc`` of a date truncates it as a TIMESTAMP, as DuckDB does (PostgreSQL would make
+  the date a ``timestamptz`` first).
 
 The SQL shown in the answer is the SQL that ran: the guard validates it in PostgreSQL's dialect.
 """
@@ -66,8 +68,20 @@ def _portable(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.DateFromParts):
         args = [node.args[part].transform(_portable) for part in ("year", "month", "day")]
         return exp.Anonymous(this="make_date", expressions=args)
+    if isinstance(node, exp.TimestampTrunc | exp.DateTrunc) and _is_date(node.this):
+        truncated = node.copy()
+        moment = exp.cast(node.this.transform(_portable), exp.DataType.Type.TIMESTAMP)
+        truncated.set("this", moment)
+        return truncated
     if isinstance(node, exp.Dayname):
         value = node.this.transform(_portable)
         day = exp.Anonymous(this="to_char", expressions=[value, exp.Literal.string("Day")])
         return exp.Trim(this=day)
     return node
+
+
+def _is_date(node: exp.Expression) -> bool:
+    """Whether an expression is a DATE by its form (``make_date(...)``, ``CAST(... AS DATE)``)."""
+    if isinstance(node, exp.DateFromParts):
+        return True
+    return isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.DATE)
