@@ -181,3 +181,21 @@ def _sleeping(admin_url: str) -> int:
             " AND state = 'active'"
         ).fetchone()
     return row[0] if row else 0
+
+
+async def test_zoned_timestamps_read_in_utc_whatever_the_role_s_zone(
+    postgres: PostgresServer, flights_parquet: dict[str, Path], tmp_path: Path
+) -> None:
+    seeded = seed_flights(postgres, flights_parquet, ["airlines"])
+    try:
+        with psycopg.connect(seeded.admin, autocommit=True) as conn:
+            conn.execute(
+                f"ALTER ROLE reader IN DATABASE \"{seeded.name}\" SET timezone = 'Asia/Tokyo'"
+            )
+        service = _service(seeded.reader, tmp_path)
+        sql = "SELECT CAST('2013-01-01 05:00:00+00' AS timestamptz) AS at FROM airlines LIMIT 1"
+        result = await service.execute(sql)
+        assert result.columns[0].type == "TIMESTAMP WITH TIME ZONE"
+        assert result.rows == [["2013-01-01T05:00:00+00:00"]]
+    finally:
+        postgres.drop_database(seeded.name)

@@ -314,9 +314,10 @@ class PostgresSource:
         with conn:
             conn.read_only = True  # psycopg opens the transaction with BEGIN READ ONLY
             try:
+                # UTC like the DuckDB catalog: zoned timestamps read the same on both.
                 conn.execute(
                     "SELECT set_config('statement_timeout', %s, true),"
-                    " set_config('search_path', %s, true)",
+                    " set_config('search_path', %s, true), set_config('TimeZone', 'UTC', true)",
                     [
                         str(max(1, round(timeout_s * 1000))),
                         pg_sql.Identifier(self.schema).as_string(conn),
