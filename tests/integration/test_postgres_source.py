@@ -111,6 +111,14 @@ def test_writes_are_refused_by_the_guard_and_by_the_transaction(
         source.execute(
             "SELECT set_config('statement_timeout', '0', false)", max_rows=1, timeout_s=5
         )
+    # Functions that run a query given as text would read tables the guard never saw.
+    for hidden in (
+        "SELECT query_to_xml('SELECT * FROM visits', true, true, '')",
+        "SELECT * FROM ts_stat('SELECT to_tsvector(name) FROM airlines')",
+        "SELECT table_to_xml('visits', true, true, '')",
+    ):
+        with pytest.raises(SQLRefusedError, match="not allowed"):
+            source.execute(hidden, max_rows=1, timeout_s=5)
     with pytest.raises(SQLExecutionError, match="read-only transaction"):
         source.execute("SELECT log_visit()", max_rows=10, timeout_s=5)
     with psycopg.connect(pg_flights.admin) as conn:

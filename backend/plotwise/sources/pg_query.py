@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,9 +48,13 @@ class QueryCancel:
             self._conn = conn
 
     def cancel(self) -> None:
-        """Ask the server to cancel the query (blocks up to 5 s); a later `attach` refuses."""
+        """Ask the server to cancel the query (blocks up to 5 s); a later `attach` refuses.
+
+        Best effort: if the request fails, the query's ``statement_timeout`` still ends it.
+        """
         with self._lock:
             self.cancelled = True
             conn = self._conn
         if conn is not None:
-            conn.cancel_safe(timeout=5.0)
+            with contextlib.suppress(psycopg.Error):
+                conn.cancel_safe(timeout=5.0)

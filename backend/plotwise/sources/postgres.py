@@ -56,14 +56,29 @@ DENIED_PG_FUNCTIONS: Final = frozenset(
         "pg_rotate_logfile",
         "pg_stat_file",
         "pg_import_system_collations",
+        "ts_stat",
+        "ts_rewrite",
     }
 )
 """PostgreSQL functions refused on top of the guard's list: they change session settings or
-touch other sessions and the server, which a read-only transaction does not prevent."""
+touch other sessions and the server, which a read-only transaction does not prevent, or run a
+query given as text (``ts_stat``, ``ts_rewrite``), out of the guard's sight."""
 
-DENIED_PG_PREFIXES: Final = ("pg_read_", "pg_ls_", "pg_advisory", "lo_", "dblink")
-"""Prefixes of PostgreSQL functions refused: server files, advisory locks, large objects and
-connections to other servers."""
+DENIED_PG_PREFIXES: Final = (
+    "pg_read_",
+    "pg_ls_",
+    "pg_advisory",
+    "lo_",
+    "dblink",
+    "query_to_xml",
+    "table_to_xml",
+    "cursor_to_xml",
+    "schema_to_xml",
+    "database_to_xml",
+)
+"""Prefixes of PostgreSQL functions refused: server files, advisory locks, large objects,
+connections to other servers, and the ``*_to_xml`` family, which reads any table or query the
+role may read (tables outside the source's, named in a string the guard cannot check)."""
 
 _SNAPSHOT: Final = "SELECT pg_current_snapshot()::text"
 """The data version (see the module docstring); PostgreSQL 13 or later."""
