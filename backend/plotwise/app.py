@@ -23,6 +23,7 @@ from plotwise.api.datasets import router as datasets_router
 from plotwise.api.deps import ServicesDep
 from plotwise.api.errors import install_error_handlers
 from plotwise.api.jobs import router as jobs_router
+from plotwise.api.sources import router as sources_router
 from plotwise.api.standalone import router as standalone_router
 from plotwise.api.templates import router as templates_router
 from plotwise.origins import COMMON_HEADERS, app_csp, app_origin, sandbox_csp, sandbox_origin
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     app.include_router(conversations_router)
     app.include_router(jobs_router)
     app.include_router(datasets_router)
+    app.include_router(sources_router)
 
     @app.get("/api/health")
     async def health() -> dict[str, str]:

@@ -23,6 +23,7 @@ from plotwise.errors import BadRequestError, NotFoundError
 from plotwise.metrics import Metrics
 from plotwise.semantic.definition import DatasetDefinition
 from plotwise.settings import Settings
+from plotwise.sources.registry import SourceRegistry
 from plotwise.spark.jobs import JobManager
 from plotwise.sql.service import QueryService, SQLService
 from plotwise.store.artifacts import ArtifactStore
@@ -60,6 +61,8 @@ class Services:
     http_client: httpx2.AsyncClient | None = field(default=None, repr=False)
     """The provider models' HTTP client (`plotwise.agent.http`), made at the first turn that
     needs one; `aclose_http_client` closes it."""
+    sources: SourceRegistry | None = field(default=None, repr=False)
+    """The PostgreSQL sources (``PLOTWISE_SOURCES`` and ``POST /api/sources``)."""
     uploads: DatasetManager | None = field(default=None, repr=False)
     """Commits, renames and deletes uploaded datasets (`plotwise.datasets.manager`)."""
 
@@ -78,6 +81,9 @@ class Services:
         sql = SQLService.create(catalog, settings)
         try:
             datasets = load_contexts(catalog, settings, sql, uploads)
+            # A source that fails is listed with its error (GET /api/sources), not fatal.
+            sources = SourceRegistry.open(settings, sql.cache, taken=list(datasets))
+            datasets.update({n: d.context() for n, d in sources.connected().items()})
         except Exception:
             catalog.close()
             raise
@@ -108,6 +114,7 @@ class Services:
             jobs=jobs,
             metrics=Metrics(_function_tool_names(agent)),
             model_override=model,
+            sources=sources,
         )
         from plotwise.datasets.manager import DatasetManager  # it drives these services
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -12,12 +11,11 @@ import psycopg
 import pytest
 from pydantic import ValidationError
 
-from plotwise.data.nycflights13 import ensure_nycflights13
 from plotwise.errors import QueryTimeoutError, SourceError, SQLExecutionError, SQLRefusedError
 from plotwise.settings import Settings
 from plotwise.sources.pg_types import duckdb_type
 from plotwise.sources.postgres import PostgresSource
-from support.postgres import PostgresServer
+from support.pg_flights import COMMENTS, SeededDatabase
 
 QUERIES = [
     "SELECT carrier, count(*) AS flights FROM flights GROUP BY carrier",
@@ -34,76 +32,24 @@ def _rounded(rows: list) -> Counter:
 
 
 @pytest.fixture(scope="module")
-def parquet(settings: Settings) -> dict[str, Path]:
-    """The bundled nycflights13 Parquet files, as the DuckDB catalog reads them."""
-    return ensure_nycflights13(settings.resolved_data_dir())
+def source(pg_flights: SeededDatabase) -> PostgresSource:
+    return PostgresSource.connect("flightsdb", pg_flights.reader, Settings())
 
 
-@pytest.fixture(scope="module")
-def seeded(postgres: PostgresServer, parquet: dict[str, Path], tmp_path_factory) -> Iterator[dict]:
-    """A database with the five tables (COPY from the Parquet files), a reader and a writer."""
-    db = postgres.create_database()
-    work = tmp_path_factory.mktemp("csv")
-    duck = duckdb.connect()
-    with psycopg.connect(postgres.admin_dsn().replace("dbname=postgres", f"dbname={db}")) as conn:
-        for table, path in parquet.items():
-            columns = duck.sql(f"DESCRIBE SELECT * FROM '{path}'").fetchall()
-            pg_columns = ", ".join(
-                f'"{name}" '
-                + {
-                    "VARCHAR": "text",
-                    "INTEGER": "integer",
-                    "DOUBLE": "double precision",
-                    "TIMESTAMP": "timestamp",
-                }[kind]
-                for name, kind, *_ in columns
-            )
-            conn.execute(f"CREATE TABLE {table} ({pg_columns})")
-            csv = work / f"{table}.csv"
-            duck.sql(f"COPY (SELECT * FROM '{path}') TO '{csv}' (HEADER, DELIMITER ',')")
-            with conn.cursor().copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER)") as copy:
-                copy.write(csv.read_bytes())
-        conn.execute("CREATE TABLE visits (at timestamp)")
-        conn.execute("CREATE ROLE reader LOGIN PASSWORD 'reader-secret-1'")
-        conn.execute("CREATE ROLE writer LOGIN PASSWORD 'writer-secret-2'")
-        conn.execute("GRANT SELECT ON flights, airlines, airports, planes, weather TO reader")
-        conn.execute("GRANT SELECT, INSERT ON flights, airlines TO writer")
-        # A function that writes with its owner's rights: only the read-only transaction stops it.
-        conn.execute(
-            "CREATE FUNCTION log_visit() RETURNS int LANGUAGE sql SECURITY DEFINER"
-            " AS 'INSERT INTO visits VALUES (now()) RETURNING 1'"
-        )
-        conn.execute("GRANT EXECUTE ON FUNCTION log_visit() TO reader")
-    base = f"127.0.0.1:{postgres.port}/{db}"
-    try:
-        yield {
-            "reader": f"postgresql://reader:reader-secret-1@{base}",
-            "writer": f"postgresql://writer:writer-secret-2@{base}",
-            "bad": f"postgresql://nobody:wrong-secret-3@{base}",
-            "admin": f"postgresql://postgres@{base}",
-            "parquet": parquet,
-        }
-    finally:
-        postgres.drop_database(db)
-
-
-@pytest.fixture(scope="module")
-def source(seeded: dict) -> PostgresSource:
-    return PostgresSource.connect("flightsdb", seeded["reader"], Settings())
-
-
-def test_writer_role_is_refused_naming_the_right(seeded: dict) -> None:
+def test_writer_role_is_refused_naming_the_right(pg_flights: SeededDatabase) -> None:
     with pytest.raises(SourceError) as caught:
-        PostgresSource.connect("w", seeded["writer"], Settings())
+        PostgresSource.connect("w", pg_flights.writer, Settings())
     assert "INSERT" in caught.value.message and "airlines, flights" in caught.value.message
     assert "writer-secret-2" not in caught.value.message
     with pytest.raises(SourceError, match="superuser"):
-        PostgresSource.connect("admin", seeded["admin"], Settings())
+        PostgresSource.connect("admin", pg_flights.admin, Settings())
 
 
-def test_wrong_password_and_dead_server_say_so_without_the_password(seeded: dict) -> None:
+def test_wrong_password_and_dead_server_say_so_without_the_password(
+    pg_flights: SeededDatabase,
+) -> None:
     with pytest.raises(SourceError) as caught:
-        PostgresSource.connect("bad", seeded["bad"], Settings())
+        PostgresSource.connect("bad", pg_flights.bad, Settings())
     message = caught.value.message
     # The test server trusts every login (initdb --auth=trust): an unknown role fails instead.
     assert "nobody" in message and "does not exist" in message and "127.0.0.1" in message
@@ -117,25 +63,32 @@ def test_wrong_password_and_dead_server_say_so_without_the_password(seeded: dict
 
 
 def test_definition_lists_the_tables_with_duckdb_types(
-    source: PostgresSource, seeded: dict
+    source: PostgresSource, flights_parquet: dict[str, Path]
 ) -> None:
     assert source.tables == ["airlines", "airports", "flights", "planes", "weather"]
     definition = source.definition()
     duck = duckdb.connect()
-    for table, path in seeded["parquet"].items():
+    for table, path in flights_parquet.items():
         expected = {n: k for n, k, *_ in duck.sql(f"DESCRIBE SELECT * FROM '{path}'").fetchall()}
         got = {name: column.type for name, column in definition.tables[table].columns.items()}
         assert got == expected
-    assert definition.tables["flights"].columns["dep_delay"].role == "measure"
+    flights = definition.tables["flights"]
+    assert flights.columns["dep_delay"].role == "measure"
+    # COMMENT ON ... becomes the description; uncommented ones keep the draft's.
+    assert flights.description == COMMENTS[("flights", "")]
+    dep_delay = flights.columns["dep_delay"]
+    assert dep_delay.description == "Departure delay in minutes; negative means early."
+    assert {"dep delay", "departure delay", "delay"} <= set(dep_delay.synonyms)
+    assert "draft" in flights.columns["arr_delay"].description
     assert duckdb_type("_int4") == "VARCHAR"
 
 
 @pytest.mark.parametrize("sql", QUERIES)
 def test_same_answers_as_the_bundled_duckdb_data(
-    source: PostgresSource, seeded: dict, sql: str
+    source: PostgresSource, flights_parquet: dict[str, Path], sql: str
 ) -> None:
     duck = duckdb.connect()
-    for table, path in seeded["parquet"].items():
+    for table, path in flights_parquet.items():
         duck.execute(f"CREATE VIEW {table} AS SELECT * FROM '{path}'")
     expected = [list(row) for row in duck.sql(sql).fetchall()]
     result = source.execute(sql, max_rows=10_000, timeout_s=30)
@@ -150,7 +103,7 @@ def test_row_cap_sets_truncated(source: PostgresSource) -> None:
 
 
 def test_writes_are_refused_by_the_guard_and_by_the_transaction(
-    source: PostgresSource, seeded: dict
+    source: PostgresSource, pg_flights: SeededDatabase
 ) -> None:
     with pytest.raises(SQLRefusedError):
         source.execute("DELETE FROM flights", max_rows=10, timeout_s=5)
@@ -158,9 +111,17 @@ def test_writes_are_refused_by_the_guard_and_by_the_transaction(
         source.execute(
             "SELECT set_config('statement_timeout', '0', false)", max_rows=1, timeout_s=5
         )
+    # Functions that run a query given as text would read tables the guard never saw.
+    for hidden in (
+        "SELECT query_to_xml('SELECT * FROM visits', true, true, '')",
+        "SELECT * FROM ts_stat('SELECT to_tsvector(name) FROM airlines')",
+        "SELECT table_to_xml('visits', true, true, '')",
+    ):
+        with pytest.raises(SQLRefusedError, match="not allowed"):
+            source.execute(hidden, max_rows=1, timeout_s=5)
     with pytest.raises(SQLExecutionError, match="read-only transaction"):
         source.execute("SELECT log_visit()", max_rows=10, timeout_s=5)
-    with psycopg.connect(seeded["admin"]) as conn:
+    with psycopg.connect(pg_flights.admin) as conn:
         assert conn.execute("SELECT count(*) FROM visits").fetchone() == (0,)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic_ai import Agent, RunContext
+from pydantic_ai import Agent, RunContext, Tool
+from pydantic_ai.tools import ToolDefinition
 
 from plotwise.agent.deps import TurnDeps
 from plotwise.agent.repair import component_passes_policy
@@ -13,6 +14,15 @@ from plotwise.agent.tools import describe_table, run_sql
 def dataset_instructions(ctx: RunContext[TurnDeps]) -> str:
     """The system prompt of the run's dataset (rendered once per dataset at start)."""
     return ctx.deps.instructions
+
+
+async def duckdb_only(ctx: RunContext[TurnDeps], tool: ToolDefinition) -> ToolDefinition | None:
+    """Offer a tool only when the turn's dataset runs on DuckDB.
+
+    Spark jobs read the catalog's Parquet files; a PostgreSQL source's tables are not among
+    them, and a bundled table of the same name would answer instead.
+    """
+    return tool if getattr(ctx.deps.sql, "engine", "duckdb") == "duckdb" else None
 
 
 def build_agent(*, retries: int) -> Agent[TurnDeps, str]:
@@ -31,7 +41,7 @@ def build_agent(*, retries: int) -> Agent[TurnDeps, str]:
         deps_type=TurnDeps,
         output_type=str,
         instructions=dataset_instructions,
-        tools=[run_sql, submit_spark, describe_table],
+        tools=[run_sql, Tool(submit_spark, prepare=duckdb_only), describe_table],
         retries=retries,
         name="plotwise",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Final, Literal
 
 from plotwise.artifact.policy_text import policy_placeholders
 from plotwise.data.files import sql_literal
@@ -20,8 +21,13 @@ from plotwise.semantic.profile import (
 MAX_VALUE_CHARS = 40
 """Longest example value shown, in characters; longer ones are cut and end with ``…``."""
 
+DIALECTS: Final = {"duckdb": ("DuckDB", None), "postgres": ("PostgreSQL", "postgres.md")}
+"""Each SQL dialect's name in the instructions, and the prompt file of notes on it (if any)."""
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_PLACEHOLDER = re.compile(r"\{(component_contract|schema_context|max_rows)\}")
+_PLACEHOLDER = re.compile(
+    r"\{(component_contract|schema_context|max_rows|sql_dialect|dialect_notes)\}"
+)
 
 
 def render_instructions(
@@ -30,11 +36,13 @@ def render_instructions(
     *,
     max_rows: int,
     profile: DatasetProfile | None = None,
+    dialect: Literal["duckdb", "postgres"] = "duckdb",
 ) -> str:
     """Fill ``system.md`` with the component contract, the schema context and the row cap.
 
     The contract's lists of allowed imports and forbidden names come from the validation
-    policy file, so the model is told exactly what the validators accept.
+    policy file, so the model is told exactly what the validators accept. The SQL dialect is
+    the dataset's: DuckDB, or PostgreSQL for a source (then ``postgres.md`` adds its notes).
 
     Args:
         prompts_dir: Folder holding ``system.md`` and ``component_contract.md``.
@@ -42,6 +50,7 @@ def render_instructions(
         max_rows: Row cap of one query result, e.g. 1000.
         profile: The dataset's values (`plotwise.semantic.profile.profile_dataset`), shown as
             examples and ranges beside the columns; None shows no values.
+        dialect: The engine the dataset's SQL runs on (`DIALECTS`).
 
     Returns:
         The instructions as markdown.
@@ -50,9 +59,11 @@ def render_instructions(
         DatasetError: A prompt file is missing.
 
     """
+    dialect_name, notes_file = DIALECTS[dialect]
     try:
         system = (prompts_dir / "system.md").read_text(encoding="utf-8")
         contract = (prompts_dir / "component_contract.md").read_text(encoding="utf-8")
+        notes = (prompts_dir / notes_file).read_text(encoding="utf-8") if notes_file else ""
     except FileNotFoundError as exc:
         raise DatasetError(f"prompt file missing: {exc.filename}") from exc
     for placeholder, value in policy_placeholders().items():
@@ -61,6 +72,10 @@ def render_instructions(
         "component_contract": contract.strip(),
         "schema_context": schema_context(definition, profile),
         "max_rows": f"{max_rows:,}",
+        "sql_dialect": dialect_name,
+        "dialect_notes": "\n\n" + notes.strip().replace("{max_rows}", f"{max_rows:,}")
+        if notes
+        else "",
     }
     # One pass, so text from the data that looks like a placeholder stays as it is.
     return _PLACEHOLDER.sub(lambda m: fills[m.group(1)], system)

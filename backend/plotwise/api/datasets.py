@@ -102,7 +102,7 @@ async def patch_dataset(name: str, body: PatchBody, services: ServicesDep) -> Da
 async def delete_dataset(
     name: str, services: ServicesDep, confirm: Annotated[bool, Query()] = False
 ) -> Response:
-    """Delete an upload; with templates reading it, only with ``confirm=true``."""
+    """Delete an upload or an API-added source; with templates reading it, only with ``confirm``."""
     await _manager(services).delete(name, confirm=confirm)
     return Response(status_code=204)
 

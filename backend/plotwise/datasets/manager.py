@@ -138,21 +138,25 @@ class DatasetManager:
         return context
 
     async def delete(self, name: str, *, confirm: bool) -> None:
-        """Delete an upload: its files go once no running query reads them.
+        """Delete an upload (its files go once no running query reads them) or an API source.
 
         Raises:
             NotFoundError: No dataset has that name.
-            ConflictError: It is not an upload, or templates read it and ``confirm`` is False.
+            ConflictError: It is bundled or a ``PLOTWISE_SOURCES`` source, or templates read
+                it and ``confirm`` is False.
 
         """
-        self.stored(name)
+        context = self._services.datasets.get(name)
+        source = context is not None and context.kind == "postgres"
+        if not source:
+            self.stored(name)
         dependents = await self._services.templates.reading(name)
         if dependents and not confirm:
             raise ConflictError(
                 f"templates read dataset {name!r}: {_names(dependents)}; they stop working "
                 "once it is deleted. Delete with confirm=true to delete it anyway"
             )
-        await anyio.to_thread.run_sync(self._delete, name)
+        await anyio.to_thread.run_sync(self._delete_source if source else self._delete, name)
         await self._services.conversations.rename_dataset(name, None)
 
     def stored(self, name: str) -> DatasetContext:
@@ -263,6 +267,12 @@ class DatasetManager:
             self._services.add_dataset(new, context)
             self._services.remove_dataset(name)
             return context
+
+    def _delete_source(self, name: str) -> None:
+        """Forget an API-added PostgreSQL source (`plotwise.sources.registry`)."""
+        assert self._services.sources is not None, "Services.open opens the sources"
+        self._services.sources.remove(name)
+        self._services.remove_dataset(name)
 
     def _delete(self, name: str) -> None:
         with self._lock:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
+from plotwise.local.dialect import Dialect
 from plotwise.semantic.definition import DatasetDefinition
 
 _WORD = re.compile(r"[A-Za-z0-9_]+(?:\.[0-9]+)?")
@@ -71,19 +72,26 @@ class Lexicon:
     """Exact text value → the dimension columns that hold it."""
     fields: dict[tuple[str, str], FieldRef] = field(default_factory=dict)
     """(table, name) → the field."""
+    dialect: Dialect = "duckdb"
+    """The SQL dialect of the engine the dataset's queries run on: the analyst writes in it."""
 
     @classmethod
     def build(
-        cls, definition: DatasetDefinition, values: dict[tuple[str, str], list[str]] | None = None
+        cls,
+        definition: DatasetDefinition,
+        values: dict[tuple[str, str], list[str]] | None = None,
+        *,
+        dialect: Dialect = "duckdb",
     ) -> Lexicon:
         """Index a definition's synonyms, and optionally column values.
 
         Args:
             definition: The dataset.
             values: (table, column) → distinct values of that text column, e.g. from the catalog.
+            dialect: The engine's SQL dialect (`Lexicon.dialect`).
 
         """
-        lex = cls(definition)
+        lex = cls(definition, dialect=dialect)
         phrases: dict[tuple[str, ...], list[FieldRef]] = defaultdict(list)
         for tname, table in definition.tables.items():
             refs: list[tuple[FieldRef, list[str]]] = []

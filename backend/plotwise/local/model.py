@@ -45,6 +45,8 @@ RUN_SQL = "run_sql"
 SUBMIT_SPARK = "submit_spark"
 TOOLS = (RUN_SQL, SUBMIT_SPARK)
 """The tools the local analyst calls."""
+ENGINE_NAMES = {"duckdb": "DuckDB", "postgres": "PostgreSQL"}
+"""How the answers name the engine of each dialect."""
 
 
 def local_analyst_model(lexicon: Lexicon) -> FunctionModel:
@@ -134,13 +136,17 @@ class LocalAnalyst:
             args = {"query": export.sql, "output_format": export.output_format}
             return "Submitting an export to Spark…\n\n", ToolCall(SUBMIT_SPARK, args)
         if export is not None:
+            engine = ENGINE_NAMES[self.lexicon.dialect]
             return (
-                f"Spark is not available here, so I'm listing **{export.noun}** with DuckDB, "
+                f"Spark is not available here, so I'm listing **{export.noun}** with {engine}, "
                 "up to the row cap…\n\n",
-                ToolCall(RUN_SQL, {"sql": export.sql, "params": []}),
+                ToolCall(RUN_SQL, {"sql": export.plan.to_sql(self.lexicon.dialect), "params": []}),
             )
         label = plan.measure.label if plan.measure else plan.table
-        return f"Running a query for **{label}**…\n\n", ToolCall(RUN_SQL, _tool_args(plan))
+        return (
+            f"Running a query for **{label}**…\n\n",
+            ToolCall(RUN_SQL, _tool_args(plan, self.lexicon)),
+        )
 
     def _any_export(self) -> ExportPlan:
         """An export plan for a job whose question no longer reads as one (a fix request)."""
@@ -152,10 +158,10 @@ def _tool_names(info: AgentInfo) -> set[str]:
     return {tool.name for tool in info.function_tools}
 
 
-def _tool_args(plan: Plan) -> dict[str, object]:
-    """Arguments of the ``run_sql`` call: the SQL and its query parameters."""
+def _tool_args(plan: Plan, lexicon: Lexicon) -> dict[str, object]:
+    """Arguments of the ``run_sql`` call: the SQL (in the dataset's dialect) and its parameters."""
     return {
-        "sql": plan.to_sql(),
+        "sql": plan.to_sql(lexicon.dialect),
         "params": [spec.model_dump(exclude_none=True) for spec in plan.param_specs()],
     }
 

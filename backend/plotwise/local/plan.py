@@ -1,4 +1,4 @@
-"""A query plan of the local analyst, and its rendering as DuckDB SQL."""
+"""A query plan of the local analyst, and its rendering as SQL (DuckDB's, or a source's)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Literal
 import sqlglot
 from sqlglot import exp
 
+from plotwise.local.dialect import Dialect, in_dialect
 from plotwise.local.lexicon import FieldRef
 from plotwise.sql.params import QueryParamSpec
 
@@ -96,8 +97,12 @@ class Plan:
             return f"{_singular(ref.table)}_{ref.name}"
         return ref.name
 
-    def to_sql(self) -> str:
-        """Render the plan as one DuckDB SELECT statement, pretty-printed."""
+    def to_sql(self, dialect: Dialect = "duckdb") -> str:
+        """Render the plan as one SELECT statement in ``dialect``, pretty-printed.
+
+        The plan is composed in DuckDB SQL and written in ``dialect`` by
+        `plotwise.local.dialect.in_dialect`.
+        """
         select: list[str] = []
         group: list[str] = []
         for ref in self.dimensions:
@@ -126,7 +131,7 @@ class Plan:
             sql += f" ORDER BY {order}"
         if self.limit is not None:
             sql += f" LIMIT {self.limit}"
-        return sqlglot.transpile(sql, read="duckdb", write="duckdb", pretty=True)[0]
+        return in_dialect(sql, dialect)
 
     def _order_by(self) -> str | None:
         if self.measure is None:

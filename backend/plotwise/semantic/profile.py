@@ -12,11 +12,17 @@ Which profile a field gets depends on its role in the definition:
   frequent first (ties by value), at most `VALUE_INDEX_LIMIT` of them.
 - ``measure``, ``time`` and ``identifier`` columns, and derived ``time`` dimensions: the
   smallest and largest value.
+
+`profile_dataset` reads a DuckDB dataset through the catalog; `profile_values` reads through any
+query callable, so a PostgreSQL source is profiled on its own server with the same queries
+(plain SQL that both engines accept) and gets the same output shape.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -24,7 +30,7 @@ from typing import TYPE_CHECKING, Final
 import duckdb
 
 from plotwise.data.files import sql_identifier
-from plotwise.errors import DatasetError
+from plotwise.errors import DatasetError, PlotwiseError
 from plotwise.semantic.definition import DatasetDefinition, TableDef
 
 if TYPE_CHECKING:
@@ -39,6 +45,12 @@ EXAMPLE_LIMIT: Final = 5
 
 Scalar = str | int | float | bool | Decimal | dt.date | dt.datetime | dt.time
 """A value as DuckDB returns it to Python."""
+
+Query = Callable[[str], Sequence[Sequence[Scalar]]]
+"""Runs one SELECT and returns its rows as tuples of Python values; raises `PlotwiseError` (or
+``duckdb.Error``) when the query fails."""
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,25 +106,50 @@ def profile_dataset(catalog: Catalog, definition: DatasetDefinition) -> DatasetP
         DatasetError: A query failed, e.g. the definition names a column the data lacks.
 
     """
-    columns: dict[tuple[str, str], ColumnProfile] = {}
-    index: dict[tuple[str, str], list[str]] = {}
     cursor = catalog.cursor()
     try:
-        for tname, table in definition.tables.items():
-            ranges = _ranges(cursor, tname, table)
-            for name, expr, is_dimension, is_text_column in _fields(table):
-                if not is_dimension:
-                    low, high = ranges[name]
-                    columns[(tname, name)] = ColumnProfile(low=low, high=high)
-                    continue
-                values = _frequent_values(cursor, tname, name, expr)
-                complete = len(values) <= VALUE_INDEX_LIMIT
-                profile = ColumnProfile(values=values[:VALUE_INDEX_LIMIT], complete=complete)
-                columns[(tname, name)] = profile
-                if is_text_column and complete:
-                    index[(tname, name)] = [str(v) for v in profile.values]
+        return profile_values(lambda sql: cursor.execute(sql).fetchall(), definition)
     finally:
         cursor.close()
+
+
+def profile_values(
+    query: Query, definition: DatasetDefinition, *, lenient: bool = False
+) -> DatasetProfile:
+    """Read the values of every column and derived dimension through ``query``.
+
+    Args:
+        query: Runs the profile's queries (`Query`) on the engine holding the tables.
+        definition: The dataset; its roles decide which profile each field gets.
+        lenient: Leave a field whose query fails without a profile (logged) instead of
+            failing: an external database may hold types a query cannot group or compare
+            (``json``), or tables too large for the time limit.
+
+    Returns:
+        The profiles, deterministic for given data.
+
+    Raises:
+        DatasetError: A query failed (unless ``lenient``).
+
+    """
+    columns: dict[tuple[str, str], ColumnProfile] = {}
+    index: dict[tuple[str, str], list[str]] = {}
+    for tname, table in definition.tables.items():
+        ranges = _ranges(query, tname, table, lenient)
+        for name, expr, is_dimension, is_text_column in _fields(table):
+            if not is_dimension:
+                if name in ranges:
+                    low, high = ranges[name]
+                    columns[(tname, name)] = ColumnProfile(low=low, high=high)
+                continue
+            values = _frequent_values(query, tname, name, expr, lenient)
+            if values is None:
+                continue
+            complete = len(values) <= VALUE_INDEX_LIMIT
+            profile = ColumnProfile(values=values[:VALUE_INDEX_LIMIT], complete=complete)
+            columns[(tname, name)] = profile
+            if is_text_column and complete:
+                index[(tname, name)] = [str(v) for v in profile.values]
     return DatasetProfile(columns, index)
 
 
@@ -130,32 +167,51 @@ def _fields(table: TableDef) -> list[tuple[str, str, bool, bool]]:
 
 
 def _ranges(
-    cursor: duckdb.DuckDBPyConnection, tname: str, table: TableDef
+    query: Query, tname: str, table: TableDef, lenient: bool
 ) -> dict[str, tuple[Scalar | None, Scalar | None]]:
-    """Smallest and largest value of each of a table's fields that is not a dimension."""
+    """Smallest and largest value of each of a table's fields that is not a dimension.
+
+    One scan for all of them; when it fails and ``lenient``, one query per field, and the
+    fields that still fail are left out.
+    """
     exprs = {name: expr for name, expr, is_dimension, _ in _fields(table) if not is_dimension}
     if not exprs:
         return {}
     select = ", ".join(f"min({expr}), max({expr})" for expr in exprs.values())
-    row = _fetch(cursor, f"SELECT {select} FROM {sql_identifier(tname)}", tname)[0]
-    return {name: (row[2 * i], row[2 * i + 1]) for i, name in enumerate(exprs)}
+    rows = _fetch(query, f"SELECT {select} FROM {sql_identifier(tname)}", tname, lenient)
+    if rows is not None:
+        row = rows[0]
+        return {name: (row[2 * i], row[2 * i + 1]) for i, name in enumerate(exprs)}
+    ranges: dict[str, tuple[Scalar | None, Scalar | None]] = {}
+    for name, expr in exprs.items():
+        sql = f"SELECT min({expr}), max({expr}) FROM {sql_identifier(tname)}"
+        field_rows = _fetch(query, sql, f"{tname}.{name}", lenient)
+        if field_rows is not None:
+            ranges[name] = (field_rows[0][0], field_rows[0][1])
+    return ranges
 
 
 def _frequent_values(
-    cursor: duckdb.DuckDBPyConnection, tname: str, name: str, expr: str
-) -> tuple[Scalar, ...]:
+    query: Query, tname: str, name: str, expr: str, lenient: bool
+) -> tuple[Scalar, ...] | None:
     """Up to `VALUE_INDEX_LIMIT` + 1 distinct values, most frequent first, ties by value."""
     rows = _fetch(
-        cursor,
+        query,
         f"SELECT {expr}, count(*) FROM {sql_identifier(tname)} WHERE {expr} IS NOT NULL "
         f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {VALUE_INDEX_LIMIT + 1}",
         f"{tname}.{name}",
+        lenient,
     )
-    return tuple(row[0] for row in rows)
+    return None if rows is None else tuple(row[0] for row in rows)
 
 
-def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, what: str) -> list[tuple]:
+def _fetch(query: Query, sql: str, what: str, lenient: bool) -> Sequence[Sequence[Scalar]] | None:
+    """The query's rows; None when it failed and ``lenient``."""
     try:
-        return cursor.execute(sql).fetchall()
-    except duckdb.Error as exc:
-        raise DatasetError(f"could not read the values of {what}: {exc}") from exc
+        return query(sql)
+    except (duckdb.Error, PlotwiseError) as exc:
+        detail = exc.message if isinstance(exc, PlotwiseError) else str(exc)
+        if not lenient:
+            raise DatasetError(f"could not read the values of {what}: {detail}") from exc
+        logger.warning("no profile for %s: %s", what, detail)
+        return None

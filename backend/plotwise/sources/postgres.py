@@ -3,29 +3,46 @@
 `PostgresSource.connect` checks that the URL answers and that its role cannot write (no
 superuser, no ``pg_write_all_data``, no CREATE on the database or the schema, no INSERT,
 UPDATE, DELETE or TRUNCATE on any table), then reads the tables and columns the role may
-SELECT from ``pg_catalog``. `PostgresSource.execute` passes the SQL through the guard in the
-PostgreSQL dialect and runs it in a ``READ ONLY`` transaction with a ``statement_timeout``,
-so even a function that writes (``SECURITY DEFINER``) is refused by the server.
+SELECT from ``pg_catalog``, with their comments (``COMMENT ON``) as descriptions.
+`PostgresSource.run` passes the SQL through the guard in the PostgreSQL dialect, binds its
+``$name`` parameters as server-side parameters (`plotwise.sources.pg_params`) and runs it in a
+``READ ONLY`` transaction with a ``statement_timeout``, so even a function that writes
+(``SECURITY DEFINER``) is refused by the server.
+
+`PostgresSource.data_version` names the state of the data for the result cache: the server's
+current snapshot (``pg_current_snapshot()``: the next transaction id and the writers still
+running). Any committed write changes it (it needed a transaction id), reads never do, so a
+cached result is never served after the data changed. It is cluster-wide: a write in another
+database of the same server also starts a new version (a cache miss, never a stale hit).
 """
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Final
 
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg import sql as pg_sql
-from psycopg.conninfo import conninfo_to_dict
+from sqlglot import exp
 
 from plotwise.errors import QueryTimeoutError, SourceError, SQLExecutionError, SQLRefusedError
 from plotwise.semantic.definition import DatasetDefinition
-from plotwise.semantic.draft import draft_from_columns
 from plotwise.settings import Settings
+from plotwise.sources.pg_catalog import (
+    catalog_definition,
+    describe_url,
+    read_tables,
+    refuse_write_rights,
+    scrub,
+)
+from plotwise.sources.pg_params import server_query
+from plotwise.sources.pg_query import FetchedRows, QueryCancel
+from plotwise.sources.pg_rows import json_rows
 from plotwise.sources.pg_types import duckdb_type
-from plotwise.sql.arrow_json import json_value
 from plotwise.sql.guard import called_functions, validate_select
 from plotwise.sql.result import ColumnSchema, QueryResult
 
@@ -39,55 +56,32 @@ DENIED_PG_FUNCTIONS: Final = frozenset(
         "pg_rotate_logfile",
         "pg_stat_file",
         "pg_import_system_collations",
+        "ts_stat",
+        "ts_rewrite",
     }
 )
 """PostgreSQL functions refused on top of the guard's list: they change session settings or
-touch other sessions and the server, which a read-only transaction does not prevent."""
+touch other sessions and the server, which a read-only transaction does not prevent, or run a
+query given as text (``ts_stat``, ``ts_rewrite``), out of the guard's sight."""
 
-DENIED_PG_PREFIXES: Final = ("pg_read_", "pg_ls_", "pg_advisory", "lo_", "dblink")
-"""Prefixes of PostgreSQL functions refused: server files, advisory locks, large objects and
-connections to other servers."""
+DENIED_PG_PREFIXES: Final = (
+    "pg_read_",
+    "pg_ls_",
+    "pg_advisory",
+    "lo_",
+    "dblink",
+    "query_to_xml",
+    "table_to_xml",
+    "cursor_to_xml",
+    "schema_to_xml",
+    "database_to_xml",
+)
+"""Prefixes of PostgreSQL functions refused: server files, advisory locks, large objects,
+connections to other servers, and the ``*_to_xml`` family, which reads any table or query the
+role may read (tables outside the source's, named in a string the guard cannot check)."""
 
-_WRITE_CHECK: Final = """
-SELECT r.rolsuper,
-       EXISTS (SELECT 1 FROM pg_roles w WHERE w.rolname = 'pg_write_all_data'
-               AND pg_has_role(current_user, w.oid, 'MEMBER')),
-       has_database_privilege(current_database(), 'CREATE'),
-       COALESCE(has_schema_privilege(to_regnamespace(%(schema)s), 'CREATE'), false),
-       ARRAY(SELECT c.relname::text FROM pg_class c
-             WHERE c.relnamespace = to_regnamespace(%(schema)s)
-               AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-               AND (has_table_privilege(c.oid, 'INSERT,UPDATE,DELETE,TRUNCATE')
-                    OR has_any_column_privilege(c.oid, 'INSERT,UPDATE'))
-             ORDER BY c.relname)
-FROM pg_roles r WHERE r.rolname = current_user
-"""
-
-_COLUMNS: Final = """
-SELECT c.relname::text, a.attname::text, format_type(a.atttypid, NULL)
-FROM pg_class c
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-WHERE c.relnamespace = to_regnamespace(%(schema)s)
-  AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-  AND has_table_privilege(c.oid, 'SELECT')
-ORDER BY c.relname, a.attnum
-"""
-
-
-def describe_url(url: str) -> str:
-    """Name a PostgreSQL URL for messages, ``host:port/database``, without user or password.
-
-    Raises:
-        SourceError: The URL cannot be parsed (its text is not repeated: it may hold a password).
-
-    """
-    try:
-        parts = conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        raise SourceError("the PostgreSQL URL is malformed (expected postgresql://...)") from None
-    host = parts.get("host") or "localhost"
-    port = parts.get("port") or "5432"
-    return f"{host}:{port}/{parts.get('dbname') or parts.get('user') or '?'}"
+_SNAPSHOT: Final = "SELECT pg_current_snapshot()::text"
+"""The data version (see the module docstring); PostgreSQL 13 or later."""
 
 
 class PostgresSource:
@@ -105,6 +99,7 @@ class PostgresSource:
         *,
         schema: str = "public",
         connect_timeout_s: float = 10.0,
+        comments: dict[tuple[str, str], str] | None = None,
     ) -> None:
         """Wrap a checked source; use `PostgresSource.connect` instead of calling this."""
         self.name = name
@@ -112,6 +107,7 @@ class PostgresSource:
         self._url = url
         self._tables = tables
         self._connect_timeout_s = connect_timeout_s
+        self._comments = comments or {}
 
     @classmethod
     def connect(
@@ -139,11 +135,11 @@ class PostgresSource:
         )
         try:
             with source._open() as conn:
-                _refuse_write_rights(conn, schema, where)
-                source._tables = _read_tables(conn, schema)
+                refuse_write_rights(conn, schema, where)
+                source._tables, source._comments = read_tables(conn, schema)
         except psycopg.Error as error:
             raise SourceError(
-                f"PostgreSQL source {name!r} ({where}) failed: {_scrub(str(error), url)}"
+                f"PostgreSQL source {name!r} ({where}) failed: {scrub(str(error), url)}"
             ) from None
         if not source._tables:
             raise SourceError(
@@ -151,6 +147,16 @@ class PostgresSource:
                 f"in schema {schema!r}"
             )
         return source
+
+    @property
+    def origin(self) -> str:
+        """Where the data lives, ``host:port/database`` (no user, no password)."""
+        return describe_url(self._url)
+
+    @property
+    def url(self) -> str:
+        """The connection URL, password included: never show or log it."""
+        return self._url
 
     @property
     def tables(self) -> list[str]:
@@ -162,11 +168,21 @@ class PostgresSource:
         return list(self._tables[table])
 
     def definition(self) -> DatasetDefinition:
-        """A draft dataset definition of the exposed tables, named after the source."""
-        return draft_from_columns(self.name, self._tables)
+        """A draft dataset definition of the exposed tables, named after the source.
+
+        Table and column comments (``COMMENT ON``) replace the draft's placeholder descriptions
+        (see `plotwise.sources.pg_catalog.catalog_definition`).
+        """
+        return catalog_definition(self.name, self._tables, self._comments)
 
     def execute(
-        self, sql: str, *, max_rows: int, timeout_s: float, data_version: str = ""
+        self,
+        sql: str,
+        *,
+        max_rows: int,
+        timeout_s: float,
+        data_version: str = "",
+        params: Mapping[str, object] | None = None,
     ) -> QueryResult:
         """Validate ``sql`` in the PostgreSQL dialect and run it read-only on the server.
 
@@ -175,9 +191,49 @@ class PostgresSource:
             max_rows: Row cap (>= 1); more rows set ``truncated``.
             timeout_s: The server's ``statement_timeout`` for the query, in seconds (> 0).
             data_version: Recorded in the result as `QueryResult.data_version`.
+            params: Values of the ``$name`` parameters the SQL uses (see `run`).
 
         Returns:
             At most ``max_rows`` rows, JSON-safe, with DuckDB type names.
+
+        Raises:
+            The errors of `run`.
+
+        """
+        fetched = self.run(sql, max_rows=max_rows, timeout_s=timeout_s, params=params)
+        return QueryResult(
+            query_id=f"q_{uuid.uuid4().hex[:8]}",
+            sql=sql,
+            columns=fetched.columns,
+            rows=json_rows(fetched.columns, fetched.rows),
+            row_count=len(fetched.rows),
+            truncated=fetched.truncated,
+            elapsed_ms=fetched.elapsed_ms,
+            fetched_at=fetched.fetched_at,
+            data_version=data_version,
+        )
+
+    def run(
+        self,
+        sql: str,
+        *,
+        max_rows: int,
+        timeout_s: float,
+        params: Mapping[str, object] | None = None,
+        cancel: QueryCancel | None = None,
+    ) -> FetchedRows:
+        """Validate ``sql`` in the PostgreSQL dialect and fetch its rows, read-only.
+
+        Args:
+            sql: One read-only query over the exposed tables.
+            max_rows: Row cap (>= 1); more rows set ``truncated``.
+            timeout_s: The server's ``statement_timeout`` for the query, in seconds (> 0).
+            params: ``{name: value}`` for the ``$name`` parameters the SQL uses, exactly those
+                (`plotwise.sql.params.engine_values`); bound by the server, never spliced in.
+            cancel: Lets another thread cancel the query while it runs.
+
+        Returns:
+            At most ``max_rows`` rows, values as psycopg returns them.
 
         Raises:
             SQLRefusedError: The guard refused the SQL (or a PostgreSQL-only denied function).
@@ -190,25 +246,57 @@ class PostgresSource:
             raise ValueError(f"max_rows must be at least 1, got {max_rows}")
         if not timeout_s > 0:
             raise ValueError(f"timeout_s must be positive, got {timeout_s}")
-        tree = validate_select(sql, tables=self._tables, dialect="postgres")
+        values = dict(params or {})
+        tree = self.check(sql, list(values))
+        query = sql.strip().rstrip(";")
+        if values:
+            query = server_query(query, tree, values)
+        started = time.perf_counter()
+        columns, rows = self._run(query, values or None, max_rows + 1, timeout_s, cancel)
+        return FetchedRows(
+            columns=columns,
+            rows=rows[:max_rows],
+            truncated=len(rows) > max_rows,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            fetched_at=datetime.now(UTC),
+        )
+
+    def check(self, sql: str, params: Collection[str] = ()) -> exp.Expression:
+        """The guard in PostgreSQL's dialect, over the exposed tables, plus its denied functions.
+
+        Args:
+            sql: The query as written.
+            params: The declared ``$name`` parameters (the SQL must use exactly these).
+
+        Returns:
+            The parsed query.
+
+        Raises:
+            SQLRefusedError: The rule the SQL breaks is named.
+
+        """
+        tree = validate_select(sql, tables=self._tables, params=params, dialect="postgres")
         for function in called_functions(tree, sql, "postgres"):
             if function in DENIED_PG_FUNCTIONS or function.startswith(DENIED_PG_PREFIXES):
                 raise SQLRefusedError("denied_function", f"the function {function} is not allowed")
-        started = time.perf_counter()
-        columns, rows = self._run(sql.strip().rstrip(";"), max_rows + 1, timeout_s)
-        truncated = len(rows) > max_rows
-        rows = rows[:max_rows]
-        return QueryResult(
-            query_id=f"q_{uuid.uuid4().hex[:8]}",
-            sql=sql,
-            columns=columns,
-            rows=rows,
-            row_count=len(rows),
-            truncated=truncated,
-            elapsed_ms=(time.perf_counter() - started) * 1000,
-            fetched_at=datetime.now(UTC),
-            data_version=data_version,
-        )
+        return tree
+
+    def data_version(self) -> str:
+        """The server's current snapshot: it changes with every committed write, never on reads.
+
+        Raises:
+            SourceError: The server could not be reached or cannot tell (PostgreSQL before 13).
+
+        """
+        where = describe_url(self._url)
+        try:
+            with self._open() as conn:
+                row = conn.execute(_SNAPSHOT).fetchone()
+        except psycopg.Error as error:
+            raise SourceError(
+                f"PostgreSQL source {self.name!r} ({where}) failed: {scrub(str(error), self._url)}"
+            ) from None
+        return str(row[0]) if row else ""
 
     def _open(self) -> psycopg.Connection:
         return psycopg.connect(
@@ -218,21 +306,33 @@ class PostgresSource:
         )
 
     def _run(
-        self, sql: str, limit: int, timeout_s: float
-    ) -> tuple[list[ColumnSchema], list[list[object]]]:
+        self,
+        sql: str,
+        params: dict[str, object] | None,
+        limit: int,
+        timeout_s: float,
+        cancel: QueryCancel | None,
+    ) -> tuple[list[ColumnSchema], list[tuple[object, ...]]]:
         where = describe_url(self._url)
         try:
             conn = self._open()
         except psycopg.Error as error:
             raise SourceError(
-                f"PostgreSQL source {self.name!r} ({where}) failed: {_scrub(str(error), self._url)}"
+                f"PostgreSQL source {self.name!r} ({where}) failed: {scrub(str(error), self._url)}"
             ) from None
+        if cancel is not None:
+            try:
+                cancel.attach(conn)
+            except SQLExecutionError:
+                conn.close()
+                raise
         with conn:
             conn.read_only = True  # psycopg opens the transaction with BEGIN READ ONLY
             try:
+                # UTC like the DuckDB catalog: zoned timestamps read the same on both.
                 conn.execute(
                     "SELECT set_config('statement_timeout', %s, true),"
-                    " set_config('search_path', %s, true)",
+                    " set_config('search_path', %s, true), set_config('TimeZone', 'UTC', true)",
                     [
                         str(max(1, round(timeout_s * 1000))),
                         pg_sql.Identifier(self.schema).as_string(conn),
@@ -240,7 +340,7 @@ class PostgresSource:
                 )
                 # A server-side cursor: only `limit` rows ever leave the server.
                 with conn.cursor(name=f"plotwise_{uuid.uuid4().hex[:8]}") as cursor:
-                    cursor.execute(sql)
+                    cursor.execute(sql, params)
                     fetched = cursor.fetchmany(limit)
                     columns = [
                         ColumnSchema(name=col.name, type=_type_name(conn, col.type_code))
@@ -252,60 +352,18 @@ class PostgresSource:
                 ) from None
             except pg_errors.OperationalError as error:
                 raise SourceError(
-                    f"PostgreSQL source {self.name!r} ({where}) failed: {error}"
+                    f"PostgreSQL source {self.name!r} ({where}) failed: "
+                    f"{scrub(str(error), self._url)}"
                 ) from None
             except psycopg.Error as error:
                 raise SQLExecutionError(f"PostgreSQL refused the query: {error}") from None
             finally:
+                if cancel is not None:
+                    cancel.attach(None)
                 conn.rollback()
-        return columns, [[json_value(value) for value in row] for row in fetched]
+        return columns, fetched
 
 
 def _type_name(conn: psycopg.Connection, oid: int) -> str:
     info = conn.adapters.types.get(oid)
     return duckdb_type(info.name) if info is not None else "VARCHAR"
-
-
-def _refuse_write_rights(conn: psycopg.Connection, schema: str, where: str) -> None:
-    """Raise SourceError naming the first write right the connection's role holds."""
-    row = conn.execute(_WRITE_CHECK, {"schema": schema}).fetchone()
-    if row is None:
-        raise SourceError(f"PostgreSQL source ({where}): the login role was not found")
-    superuser, write_all, create_db, create_schema, writable = row
-    user = conn.info.user
-    problem = None
-    if superuser:
-        problem = f"role {user!r} is a superuser"
-    elif write_all:
-        problem = f"role {user!r} is a member of pg_write_all_data"
-    elif create_db:
-        problem = f"role {user!r} has CREATE on the database"
-    elif create_schema:
-        problem = f"role {user!r} has CREATE on schema {schema!r}"
-    elif writable:
-        problem = (
-            f"role {user!r} may INSERT, UPDATE, DELETE or TRUNCATE table(s) {', '.join(writable)}"
-        )
-    if problem:
-        raise SourceError(
-            f"PostgreSQL source ({where}) refused: {problem}; "
-            "connect with a role that may only read (SELECT)"
-        )
-
-
-def _read_tables(conn: psycopg.Connection, schema: str) -> dict[str, list[ColumnSchema]]:
-    tables: dict[str, list[ColumnSchema]] = {}
-    for table, column, pg_type in conn.execute(_COLUMNS, {"schema": schema}):
-        tables.setdefault(table, []).append(ColumnSchema(name=column, type=duckdb_type(pg_type)))
-    return tables
-
-
-def _scrub(message: str, url: str) -> str:
-    """The message with the URL's password (if any) masked, and on one line."""
-    try:
-        password = conninfo_to_dict(url).get("password")
-    except psycopg.ProgrammingError:
-        password = None
-    if password:
-        message = message.replace(str(password), "***")
-    return " ".join(message.split())
