@@ -263,8 +263,11 @@ def test_added_sources_persist_and_can_be_removed(
         assert source["connected"]
         assert httpx.delete(f"{again}/api/sources/warehouse").status_code == 204
         assert "warehouse" not in httpx.get(f"{again}/api/config").json()["datasets"]
-        events = chat(again, "Average dep delay by carrier", dataset="warehouse")
-        assert any(e.event == "error" and "warehouse" in e.data["message"] for e in events)
+        refused = httpx.post(
+            f"{again}/api/chat",
+            json={"message": "Average dep delay by carrier", "datasets": ["warehouse"]},
+        )
+        assert refused.status_code == 400 and "'warehouse'" in refused.json()["error"]["message"]
     assert "warehouse" not in stored.read_text()
     _no_secret([record.getMessage() for record in caplog.records])
 
