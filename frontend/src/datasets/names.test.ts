@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatBytes } from "./format";
 import { ACCEPT, datasetNameProblem, fileProblem, suggestDatasetName } from "./names";
 
 describe("datasetNameProblem", () => {
@@ -38,5 +39,12 @@ describe("fileProblem", () => {
     expect(fileProblem({ name: "a.csv", size: 0 })).toBe("“a.csv” is empty.");
     expect(fileProblem({ name: "report.pdf", size: 5 })).toMatch(/^“report.pdf” is not a file Plotwise reads/);
     expect(fileProblem({ name: "app.py.gz", size: 5 })).toMatch(/is not a file Plotwise reads/);
+  });
+
+  it("refuses a file over the upload limit when the server told it", () => {
+    const mib = 1024 * 1024;
+    expect(fileProblem({ name: "big.csv", size: 2 * mib }, 1)).toBe(`“big.csv” is ${formatBytes(2 * mib)}, over the upload limit of 1 MiB (PLOTWISE_MAX_UPLOAD_MB).`);
+    expect(fileProblem({ name: "big.csv", size: mib }, 1)).toBeNull();
+    expect(fileProblem({ name: "big.csv", size: 2 * mib }, null)).toBeNull();
   });
 });

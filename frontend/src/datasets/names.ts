@@ -1,3 +1,5 @@
+import { formatBytes } from "./format";
+
 // Names the server accepts for datasets, and files it reads. The server checks both again;
 // these checks only spare a doomed upload or request.
 
@@ -48,9 +50,15 @@ export interface PickedFile {
   size: number;
 }
 
-/** Why the server would refuse `file` outright (empty, an extension it does not read), or null. */
-export function fileProblem(file: PickedFile): string | null {
+/**
+ * Why the server would refuse `file` outright (empty, over the upload limit when `limitMb` is
+ * known, an extension it does not read), or null.
+ */
+export function fileProblem(file: PickedFile, limitMb: number | null = null): string | null {
   if (file.size === 0) return `“${file.name}” is empty.`;
+  if (limitMb !== null && file.size > limitMb * 1024 * 1024) {
+    return `“${file.name}” is ${formatBytes(file.size)}, over the upload limit of ${limitMb.toLocaleString()} MiB (PLOTWISE_MAX_UPLOAD_MB).`;
+  }
   const lower = file.name.toLowerCase();
   // A zip holds one file whose own name the server checks.
   if (lower.endsWith(".zip")) return null;

@@ -58,7 +58,7 @@ describe("the review form", () => {
   it("notes thousands separators and formula-looking cells", () => {
     const [day, region, amount] = draft().columns;
     expect(day && columnNotes(day)).toEqual([]);
-    expect(region && columnNotes(region)).toEqual(["1 cell looks like a spreadsheet formula (=, +, -, @): kept as text, and escaped in CSV exports."]);
-    expect(amount && columnNotes(amount)).toEqual(["Numbers with thousands separators (1,234) were read as numbers."]);
+    expect(region && columnNotes(region)).toEqual([{ kind: "formula", text: "1 cell looks like a spreadsheet formula (=, +, -, @): kept as text, and escaped in CSV exports." }]);
+    expect(amount && columnNotes(amount)).toEqual([{ kind: "thousands", text: "Numbers with thousands separators (1,234) were read as numbers." }]);
   });
 });

@@ -89,13 +89,19 @@ export function commitBody(form: ReviewForm, draft: UploadDraft): CommitBody {
   return body;
 }
 
+/** A note on a column under review; a formula one is a warning. */
+export interface ColumnNote {
+  kind: "thousands" | "formula";
+  text: string;
+}
+
 /** Notes a column's review shows: thousands separators read, formula-looking cells kept as text. */
-export function columnNotes(column: DraftColumn): string[] {
-  const notes: string[] = [];
-  if (column.thousands) notes.push("Numbers with thousands separators (1,234) were read as numbers.");
+export function columnNotes(column: DraftColumn): ColumnNote[] {
+  const notes: ColumnNote[] = [];
+  if (column.thousands) notes.push({ kind: "thousands", text: "Numbers with thousands separators (1,234) were read as numbers." });
   if (column.formula_cells > 0) {
     const cells = column.formula_cells === 1 ? "1 cell looks" : `${column.formula_cells.toLocaleString()} cells look`;
-    notes.push(`${cells} like a spreadsheet formula (=, +, -, @): kept as text, and escaped in CSV exports.`);
+    notes.push({ kind: "formula", text: `${cells} like a spreadsheet formula (=, +, -, @): kept as text, and escaped in CSV exports.` });
   }
   return notes;
 }

@@ -46,7 +46,12 @@ describe("sendUpload", () => {
     expect(await refused.handle.done).toEqual({ kind: "error", error });
     const broken = start();
     broken.xhr.fail();
-    expect(await broken.handle.done).toMatchObject({ kind: "error", error: { code: "network_error", message: expect.stringContaining("broke off") } });
+    expect(await broken.handle.done).toMatchObject({ kind: "error", error: { code: "network_error", message: "The upload failed: the server could not be reached." } });
+    const cut = start(pickedFile("big.csv", 4096));
+    cut.xhr.progress(2048, 4300);
+    cut.xhr.fail();
+    const outcome = await cut.handle.done;
+    expect(outcome.kind === "error" && outcome.error.message).toMatch(/^The upload broke off after .* of .*: the connection closed \(the server may have refused the file, for example as over its size limit\)\.$/);
   });
 });
 

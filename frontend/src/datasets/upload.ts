@@ -2,6 +2,7 @@ import { clientErrorBody } from "../chat/sse";
 import type { ErrorBody } from "../lib/errorBody";
 import { parseErrorBody } from "../lib/errorBody";
 import { isRecord } from "../lib/json";
+import { formatBytes } from "./format";
 import { parseUploadDraft, type UploadDraft } from "./parse";
 
 /** Where uploads go (multipart, one field `file`). */
@@ -56,6 +57,18 @@ export function uploadError(status: number, responseText: string): ErrorBody {
   return clientErrorBody(`http_${status}`, `The server answered ${status} to the upload.`);
 }
 
+/**
+ * The error of a connection that closed mid-upload. A server that refuses a body it has not
+ * read to the end (over its size limit) can look like this to the browser, so that is named.
+ */
+export function brokenOff(sent: number, size: number): ErrorBody {
+  if (sent <= 0) return clientErrorBody("network_error", "The upload failed: the server could not be reached.");
+  return clientErrorBody(
+    "network_error",
+    `The upload broke off after ${formatBytes(sent)} of ${formatBytes(size)}: the connection closed (the server may have refused the file, for example as over its size limit).`,
+  );
+}
+
 /** Reads the XHR's end: a 2xx answer must be a draft, anything else is the server's error. */
 export function uploadOutcome(status: number, responseText: string): UploadOutcome {
   if (status < 200 || status >= 300) return { kind: "error", error: uploadError(status, responseText) };
@@ -81,6 +94,7 @@ export function sendUpload(file: Blob & { name: string }, handlers: UploadHandle
     settle = resolve;
   });
   let ended = false;
+  let sent = 0;
   const end = (outcome: UploadOutcome) => {
     if (ended) return;
     ended = true;
@@ -89,11 +103,12 @@ export function sendUpload(file: Blob & { name: string }, handlers: UploadHandle
   xhr.upload.onprogress = (event) => {
     // Without a length the file's own size is the best total there is.
     const total = event.lengthComputable && event.total > 0 ? event.total : file.size;
-    handlers.onProgress(Math.min(event.loaded, total), total);
+    sent = Math.min(event.loaded, total);
+    handlers.onProgress(sent, total);
   };
   xhr.upload.onload = () => handlers.onSent();
   xhr.onload = () => end(uploadOutcome(xhr.status, xhr.responseText));
-  xhr.onerror = () => end({ kind: "error", error: clientErrorBody("network_error", "The upload broke off: the server could not be reached.") });
+  xhr.onerror = () => end({ kind: "error", error: brokenOff(sent, file.size) });
   xhr.onabort = () => end({ kind: "cancelled" });
   const form = new FormData();
   form.append("file", file, file.name);

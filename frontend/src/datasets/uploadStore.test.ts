@@ -13,6 +13,7 @@ function setup(overrides: Partial<UploadDeps> = {}) {
       xhrs.push(xhr);
       return xhr;
     },
+    limitMb: () => null,
     commit: () => Promise.reject(new Error("no commit expected")),
     discard: async () => ({ ok: true, value: true }),
     ...overrides,
@@ -77,8 +78,10 @@ describe("upload store", () => {
     expect(xhrs).toHaveLength(2);
   });
 
-  it("refuses an empty file or a wrong extension without uploading", () => {
-    const { store, xhrs } = setup();
+  it("refuses an empty file, a wrong extension or a file over the known limit without uploading", () => {
+    const { store, xhrs } = setup({ limitMb: () => 1 });
+    store.getState().start(pickedFile("big.csv", 2 * 1024 * 1024));
+    expect(store.getState().phase).toMatchObject({ step: "failed", error: { code: "bad_upload", message: expect.stringContaining("over the upload limit of 1 MiB") } });
     store.getState().start(pickedFile("notes.pdf"));
     expect(store.getState().phase).toMatchObject({ step: "failed", error: { code: "bad_upload", message: expect.stringContaining("notes.pdf") } });
     store.getState().start(pickedFile("empty.csv", 0));

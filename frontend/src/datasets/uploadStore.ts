@@ -1,6 +1,7 @@
 import { useStore } from "zustand";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { clientErrorBody } from "../chat/sse";
+import { configStore } from "../config/configStore";
 import type { ErrorBody } from "../lib/errorBody";
 import type { ApiResult } from "../lib/http";
 import { datasetsApi, type CommitBody } from "./api";
@@ -35,15 +36,22 @@ export interface UploadState {
 /** Network the upload uses; tests pass fakes. */
 export interface UploadDeps {
   createXhr: () => UploadXhr;
+  /** PLOTWISE_MAX_UPLOAD_MB when the server told it, read as each upload starts. */
+  limitMb: () => number | null;
   commit: (draftId: string, body: CommitBody) => Promise<ApiResult<DatasetDetail>>;
   discard: (draftId: string) => Promise<ApiResult<true>>;
 }
 
 const NOTHING_TO_DISCARD: ApiResult<true> = { ok: true, value: true };
 
+function serverUploadLimit(): number | null {
+  const config = configStore.getState().state;
+  return config.status === "ready" ? config.config.maxUploadMb : null;
+}
+
 /** Creates the upload state machine: idle → uploading → review (→ committed: idle) or failed. */
 export function createUploadStore(overrides: Partial<UploadDeps> = {}): StoreApi<UploadState> {
-  const deps: UploadDeps = { createXhr: browserXhr, commit: datasetsApi.commit, discard: datasetsApi.discard, ...overrides };
+  const deps: UploadDeps = { createXhr: browserXhr, limitMb: serverUploadLimit, commit: datasetsApi.commit, discard: datasetsApi.discard, ...overrides };
   let handle: UploadHandle | null = null;
 
   return createStore<UploadState>()((set, get) => {
@@ -57,7 +65,7 @@ export function createUploadStore(overrides: Partial<UploadDeps> = {}): StoreApi
       start: (file) => {
         const step = get().phase.step;
         if (step === "uploading" || step === "review") return false;
-        const problem = fileProblem(file);
+        const problem = fileProblem(file, deps.limitMb());
         if (problem !== null) {
           set({ phase: { step: "failed", fileName: file.name, error: clientErrorBody("bad_upload", problem, false) } });
           return true;
