@@ -14,6 +14,7 @@ import { datasetNameProblem, NAME_MAX } from "./names";
 import type { DatasetDetail } from "./parse";
 import { PreviewTable } from "./PreviewTable";
 import { DESCRIPTION_MAX } from "./review";
+import "./dialogs.css";
 
 type Loaded = { status: "loading" } | { status: "error"; error: ErrorBody } | { status: "ready"; detail: DatasetDetail };
 

@@ -7,6 +7,7 @@ import { catalogStore, useCatalog } from "./catalogStore";
 import type { DatasetSummary } from "./parse";
 import { pickerOptions, shownSelection, toggleDataset, type PickableDataset, type PickerOption } from "./picker";
 import "./datasets.css";
+import "./picker.css";
 
 /** The catalog as the picker offers it; the configuration's names while the catalog is unknown. */
 function pickable(items: readonly DatasetSummary[], loaded: boolean, configNames: readonly string[]): PickableDataset[] {

@@ -8,6 +8,8 @@ import type { UploadDraft } from "./parse";
 import { PreviewTable } from "./PreviewTable";
 import { commitBody, DESCRIPTION_MAX, initialReview, reviewProblem, type ReviewForm } from "./review";
 import { ReviewColumns } from "./ReviewColumns";
+import "./datasets.css";
+import "./dialogs.css";
 
 interface ReviewDialogProps {
   draft: UploadDraft;

@@ -3,6 +3,7 @@ import { FileUp, X } from "lucide-react";
 import { progressText, uploadPercent } from "./format";
 import { ACCEPT } from "./names";
 import { uploadStore, useUpload, type UploadPhase } from "./uploadStore";
+import "./upload.css";
 
 /** An upload on its way: the file, a progress bar (bytes and percent), Cancel. */
 export function UploadProgress({ phase }: { phase: Extract<UploadPhase, { step: "uploading" }> }) {
