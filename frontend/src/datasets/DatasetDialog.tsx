@@ -11,7 +11,7 @@ import { descriptionPatch, initialEdits, isDeletable, isEditable, type Descripti
 import { KindBadge } from "./KindBadge";
 import { rowsText } from "./format";
 import { datasetNameProblem, NAME_MAX } from "./names";
-import type { DatasetDetail } from "./parse";
+import type { DatasetDetail, TableDetail } from "./parse";
 import { PreviewTable } from "./PreviewTable";
 import { DESCRIPTION_MAX } from "./review";
 import "./dialogs.css";
@@ -126,7 +126,7 @@ function TableSection({
   disabled,
   onDescription,
 }: {
-  table: DatasetDetail["tables"][number];
+  table: TableDetail;
   descriptions: Record<string, string> | null;
   disabled: boolean;
   onDescription: (column: string, text: string) => void;

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type SyntheticEvent } from "react";
 import { TriangleAlert } from "lucide-react";
+import type { ErrorBody } from "../lib/errorBody";
 import { commitReview, discardReview } from "./actions";
 import { takenNames, useCatalog } from "./catalogStore";
 import { formatBytes, rowsText } from "./format";
@@ -14,7 +15,8 @@ import "./dialogs.css";
 interface ReviewDialogProps {
   draft: UploadDraft;
   committing: boolean;
-  error: { code: string; message: string } | null;
+  /** The server's refusal of the last commit. */
+  error: ErrorBody | null;
 }
 
 /**

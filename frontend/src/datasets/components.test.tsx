@@ -83,7 +83,7 @@ describe("ReviewDialog", () => {
   });
 
   it("locks the form while committing and shows the server's refusal", () => {
-    const busy = renderToStaticMarkup(<ReviewDialog draft={draft()} committing error={{ code: "conflict", message: "dataset 'sales_2024' exists" }} />);
+    const busy = renderToStaticMarkup(<ReviewDialog draft={draft()} committing error={{ code: "conflict", message: "dataset 'sales_2024' exists", stage: null, recoverable: false, trace_id: null }} />);
     expect(busy).toMatch(/data-testid="dataset-commit" disabled="">Adding…<\/button>/);
     expect(tag(busy, '<p class="inline-error"')).toContain('role="alert"');
     expect(busy).toContain("dataset &#x27;sales_2024&#x27; exists");

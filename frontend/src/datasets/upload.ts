@@ -1,6 +1,5 @@
 import { clientErrorBody } from "../chat/sse";
-import type { ErrorBody } from "../lib/errorBody";
-import { parseErrorBody } from "../lib/errorBody";
+import { parseErrorBody, type ErrorBody } from "../lib/errorBody";
 import { isRecord } from "../lib/json";
 import { formatBytes } from "./format";
 import { parseUploadDraft, type UploadDraft } from "./parse";
