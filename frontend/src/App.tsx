@@ -3,13 +3,17 @@ import { PanelLeft } from "lucide-react";
 import { ChatPanel } from "./chat/ChatPanel";
 import { configStore } from "./config/configStore";
 import { ClearHistoryButton } from "./chat/ClearHistoryButton";
+import { UploadReview } from "./datasets/UploadReview";
 import { ModelPicker } from "./model/ModelPicker";
 import { LeftRail } from "./rail/LeftRail";
 import { ParamsSidebar } from "./sidebar/ParamsSidebar";
 import { useAppStore } from "./store/appStore";
 import { Toaster } from "./toast/Toaster";
 
-/** The whole app: a header, the conversations and templates rail, the chat, and the active chart's parameters. */
+/**
+ * The whole app: a header, the rail (conversations, templates, datasets), the chat with its
+ * active datasets, the active chart's parameters, and an upload's review when one awaits it.
+ */
 export function App() {
   // Only matters on narrow screens, where the rail folds away (rail.css).
   const [railOpen, setRailOpen] = useState(false);
@@ -29,7 +33,7 @@ export function App() {
           className="rail-toggle"
           data-testid="rail-toggle"
           aria-expanded={railOpen}
-          aria-label={railOpen ? "Hide conversations and templates" : "Show conversations and templates"}
+          aria-label={railOpen ? "Hide conversations, templates and data" : "Show conversations, templates and data"}
           onClick={() => setRailOpen(!railOpen)}
         >
           <PanelLeft size={16} aria-hidden />
@@ -45,6 +49,7 @@ export function App() {
         <ChatPanel />
         <ParamsSidebar />
       </div>
+      <UploadReview />
       <Toaster />
     </div>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "react";
+import { DatasetPicker } from "../datasets/DatasetPicker";
 import { useAppStore } from "../store/appStore";
 import { isStreaming } from "./chatState";
 import { Composer } from "./Composer";
@@ -71,6 +72,7 @@ export function ChatPanel() {
       </div>
       <div className="chat-composer">
         <div className="chat-column">
+          <DatasetPicker streaming={streaming} />
           <Composer streaming={streaming} onSend={onSend} onStop={stop} />
         </div>
       </div>

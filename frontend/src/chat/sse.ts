@@ -15,6 +15,8 @@ export interface ChatRequest {
   fix?: { artifact_id: string; error: string };
   /** The model to answer with (one the server offers); the server's default when omitted. */
   model?: string;
+  /** The datasets to ask against (DuckDB ones together, or one PostgreSQL source); the conversation's or the default when omitted. */
+  datasets?: string[];
 }
 
 export interface SseDecoder {

@@ -23,7 +23,9 @@ describe("parseServerConfig", () => {
       maxRows: 1000,
       sandboxUrl: "http://127.0.0.1:8001/sandbox/index.html",
       renderTimeoutMs: 5000,
+      maxUploadMb: null,
     });
+    expect(parseServerConfig({ ...GOOD, max_upload_mb: 1024 }, APP)?.maxUploadMb).toBe(1024);
   });
 
   it("always offers the default model, first and once", () => {

@@ -14,6 +14,8 @@ export interface ServerConfig {
   sandboxUrl: string;
   /** The frame watchdog: milliseconds to wait for `rendered` or `error`. */
   renderTimeoutMs: number;
+  /** PLOTWISE_MAX_UPLOAD_MB, when the server tells it (uploads over it are refused before sending). */
+  maxUploadMb: number | null;
 }
 
 function isHttpUrl(value: string): boolean {
@@ -49,6 +51,7 @@ export function parseServerConfig(body: unknown, appOrigin: string): ServerConfi
     maxRows: numberField(body, "max_rows", 0),
     sandboxUrl,
     renderTimeoutMs,
+    maxUploadMb: numberField(body, "max_upload_mb", null),
   };
 }
 

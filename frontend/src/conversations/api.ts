@@ -40,6 +40,8 @@ export interface StoredConversation {
   created_at: string;
   updated_at: string;
   messages: StoredMessage[];
+  /** The conversation's active datasets; [] for the default. */
+  datasets: string[];
 }
 
 export function listConversationsRequest(offset = 0, limit = CONVERSATION_PAGE): ApiRequest {
@@ -104,6 +106,7 @@ export function parseConversation(body: unknown): StoredConversation | null {
     created_at: stringField(body, "created_at", ""),
     updated_at: stringField(body, "updated_at", ""),
     messages: body.messages.map(parseMessage).filter((m): m is StoredMessage => m !== null),
+    datasets: Array.isArray(body.datasets) ? body.datasets.filter((name): name is string => typeof name === "string") : [],
   };
 }
 

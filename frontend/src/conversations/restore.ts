@@ -63,7 +63,8 @@ export function conversationToData(conversation: StoredConversation): PersistedD
     }
     messages.push(assistantMessage(message, key));
   }
-  return { conversationId: conversation.id, messages, artifacts, activeArtifact };
+  const datasets = conversation.datasets.length > 0 ? [...conversation.datasets] : null;
+  return { conversationId: conversation.id, messages, artifacts, activeArtifact, datasets };
 }
 
 /** The artifacts whose rows can be fetched again: those the server has SQL for. */

@@ -4,7 +4,7 @@ import type { JsonValue } from "./json";
 
 /** One HTTP call to the API, described as data so request building can be tested on its own. */
 export interface ApiRequest {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   url: string;
   /** Sent as JSON; left out for requests without a body. */
   body?: JsonValue;

@@ -13,6 +13,7 @@ const CONFIG: ServerConfig = {
   maxRows: 1000,
   sandboxUrl: "http://127.0.0.1:8001/sandbox/index.html",
   renderTimeoutMs: 5000,
+  maxUploadMb: null,
 };
 
 describe("createModelStore", () => {

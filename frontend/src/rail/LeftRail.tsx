@@ -1,26 +1,33 @@
-import { useRef, useState, type KeyboardEvent } from "react";
-import { LayoutTemplate, MessageSquare, SquarePen } from "lucide-react";
+import { lazy, Suspense, useRef, useState, type ComponentType, type KeyboardEvent } from "react";
+import { Database, LayoutTemplate, MessageSquare, SquarePen } from "lucide-react";
 import { ConversationsPanel } from "../conversations/ConversationsPanel";
 import { useAppStore } from "../store/appStore";
 import { TemplatesPanel } from "../templates/TemplatesPanel";
 import "./rail.css";
 
-type RailTab = "chats" | "templates";
+type RailTab = "chats" | "templates" | "data";
 
 const TABS: { id: RailTab; label: string; icon: typeof MessageSquare }[] = [
   { id: "chats", label: "Chats", icon: MessageSquare },
   { id: "templates", label: "Templates", icon: LayoutTemplate },
+  { id: "data", label: "Data", icon: Database },
 ];
 
+// The Data tab (upload, catalog, dataset dialogs) is its own chunk, loaded when first opened.
+const DataPanel = lazy(() => import("../datasets/DataPanel").then((module) => ({ default: module.DataPanel })));
+
+const PANELS: Record<RailTab, ComponentType> = { chats: ConversationsPanel, templates: TemplatesPanel, data: DataPanel };
+
 /**
- * The left rail: "New chat", then a tab switch between the stored conversations and the saved
- * templates (arrow keys move between the tabs). Folds away on narrow screens.
+ * The left rail: "New chat", then a tab switch between the stored conversations, the saved
+ * templates and the datasets (arrow keys move between the tabs). Folds away on narrow screens.
  */
 export function LeftRail({ open }: { open: boolean }) {
   const newChat = useAppStore((state) => state.newChat);
   const empty = useAppStore((state) => state.messages.length === 0 && state.conversationId === null);
   const [tab, setTab] = useState<RailTab>("chats");
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
+  const Panel = PANELS[tab];
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
@@ -33,7 +40,7 @@ export function LeftRail({ open }: { open: boolean }) {
   };
 
   return (
-    <nav className="rail" data-open={open} aria-label="Conversations and templates">
+    <nav className="rail" data-open={open} aria-label="Conversations, templates and data">
       <button type="button" className="rail-new-chat" data-testid="new-chat" disabled={empty} onClick={newChat}>
         <SquarePen size={15} aria-hidden /> New chat
       </button>
@@ -58,7 +65,9 @@ export function LeftRail({ open }: { open: boolean }) {
         ))}
       </div>
       <div className="rail-body" role="tabpanel" id={`rail-panel-${tab}`} aria-labelledby={`rail-tab-${tab}`}>
-        {tab === "chats" ? <ConversationsPanel /> : <TemplatesPanel />}
+        <Suspense fallback={<p className="rail-empty">Loading…</p>}>
+          <Panel />
+        </Suspense>
       </div>
     </nav>
   );

@@ -8,6 +8,7 @@ import { conversationToData, refetchable } from "../conversations/restore";
 import { replaceJob } from "../job/messageJobs";
 import type { Job } from "../job/model";
 import type { JsonValue } from "../lib/json";
+import { requestDatasets } from "../datasets/picker";
 import { currentRequestModel } from "../model/modelStore";
 import { buildDataRequest, defaultQueryParams, fetchArtifactData } from "../query/api";
 import { addOpenedTemplate } from "../templates/open";
@@ -57,6 +58,11 @@ export interface AppActions {
   loadConversation: (conversation: StoredConversation) => void;
   /** Adds an opened template to the chat; returns false (and adds nothing) while a turn streams. */
   openTemplate: (opened: OpenedTemplate) => boolean;
+  /**
+   * Sets the conversation's active datasets for the next turns (null: the default). Only the
+   * client's state: the caller tells the server (PUT /api/conversations/{id}/datasets).
+   */
+  setDatasets: (datasets: string[] | null) => void;
   /** Remembers the template an artifact was saved as (or a new version of it). */
   setArtifactTemplate: (key: string, template: TemplateRef) => void;
   /**
@@ -171,6 +177,8 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
           if (fix !== undefined) request.fix = fix;
           const model = deps.requestModel();
           if (model !== null) request.model = model;
+          const datasets = requestDatasets(get().datasets);
+          if (datasets !== null) request.datasets = datasets;
           deps
             .streamChat(request, onEvent, abort.signal)
             .then(() => {
@@ -229,6 +237,7 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
             set((state) => addOpenedTemplate(state, opened, newId("template")));
             return true;
           },
+          setDatasets: (datasets) => set({ datasets: datasets === null ? null : [...datasets] }),
           setArtifactTemplate: (key, template) => setRecord(key, (r) => ({ ...r, template })),
           updateJob: (job) =>
             set((state) => {

@@ -72,3 +72,41 @@ describe("app store: conversations and templates", () => {
     expect(store.getState()).toMatchObject({ conversationId: null, messages: [], artifacts: {}, activeArtifact: null });
   });
 });
+
+describe("app store: the conversation's active datasets", () => {
+  it("sends the picked datasets with each turn, and none before a pick or when all are unchecked", async () => {
+    const streamChat = vi.fn<StoreDeps["streamChat"]>(async () => {});
+    const store = createAppStore({ streamChat, storage: memoryStorage(), persistDelayMs: 0 });
+    store.getState().send("first");
+    await vi.waitFor(() => expect(store.getState().turnAbort).toBeNull());
+    store.getState().setDatasets(["sales", "nycflights13"]);
+    store.getState().send("second");
+    await vi.waitFor(() => expect(store.getState().turnAbort).toBeNull());
+    store.getState().setDatasets([]);
+    store.getState().send("third");
+    expect(streamChat.mock.calls.map(([request]) => request)).toEqual([
+      { message: "first" },
+      { message: "second", datasets: ["sales", "nycflights13"] },
+      { message: "third" },
+    ]);
+  });
+
+  it("takes a reopened conversation's datasets, keeps them across a reload, and forgets them on a new chat", () => {
+    const storage = memoryStorage();
+    const store = createAppStore({ storage, persistDelayMs: 0 });
+    const stored = parseConversation({ id: "c8", messages: [], datasets: ["sales", 3] });
+    if (stored === null) throw new Error("fixture does not parse");
+    store.getState().loadConversation(stored);
+    expect(store.getState().datasets).toEqual(["sales"]);
+    expect(createAppStore({ storage, persistDelayMs: 0 }).getState().datasets).toEqual(["sales"]);
+    store.getState().newChat();
+    expect(store.getState().datasets).toBeNull();
+    store.getState().loadConversation(conversation());
+    expect(store.getState().datasets).toBeNull();
+  });
+
+  it("reads state saved before datasets could be picked as the default", () => {
+    expect(restore({ messages: [], artifacts: {} }).datasets).toBeNull();
+    expect(restore({ messages: [], artifacts: {}, datasets: ["a", null, "b"] }).datasets).toEqual(["a", "b"]);
+  });
+});

@@ -25,7 +25,7 @@ function streamingState(): AppData {
 describe("partialize", () => {
   it("saves chat and artifacts without what only lives with the page", () => {
     const saved = partialize(streamingState());
-    expect(Object.keys(saved).sort()).toEqual(["activeArtifact", "artifacts", "conversationId", "messages"]);
+    expect(Object.keys(saved).sort()).toEqual(["activeArtifact", "artifacts", "conversationId", "datasets", "messages"]);
     expect(saved.messages[1]).toMatchObject({ role: "assistant", status: "streaming", data: [] });
     expect(saved.artifacts.a1).toMatchObject({ loading: null, error: null, viewParams: { color: "#ff0000" }, data: { rowCount: 2 } });
     expect(() => JSON.stringify(saved)).not.toThrow();

@@ -12,7 +12,7 @@ export const STORAGE_KEY = "plotwise-chat";
 /** Bump when the persisted shape changes incompatibly; older saved state is then dropped. */
 export const STORAGE_VERSION = 1;
 
-export const emptyPersisted: PersistedData = { conversationId: null, messages: [], artifacts: {}, activeArtifact: null };
+export const emptyPersisted: PersistedData = { conversationId: null, messages: [], artifacts: {}, activeArtifact: null, datasets: null };
 
 /**
  * What is saved: the chat and artifacts, without what only makes sense while the page lives
@@ -24,7 +24,7 @@ export function partialize(state: AppData): PersistedData {
   const artifacts = Object.fromEntries(
     Object.entries(state.artifacts).map(([key, record]) => [key, record.loading || record.error ? { ...record, loading: null, error: null } : record]),
   );
-  return { conversationId: state.conversationId, messages, artifacts, activeArtifact: state.activeArtifact };
+  return { conversationId: state.conversationId, messages, artifacts, activeArtifact: state.activeArtifact, datasets: state.datasets };
 }
 
 // Saved state was written by this app at STORAGE_VERSION, but storage can be edited or cut
@@ -96,6 +96,8 @@ export function restore(persisted: unknown): PersistedData {
     messages,
     artifacts,
     activeArtifact: typeof active === "string" && active in artifacts ? active : (Object.keys(artifacts).at(-1) ?? null),
+    // Saved before datasets could be picked, this field is missing: the default then.
+    datasets: Array.isArray(persisted.datasets) ? persisted.datasets.filter((name): name is string => typeof name === "string") : null,
   };
 }
 

@@ -62,6 +62,11 @@ export interface AppData {
   artifacts: Record<string, ArtifactRecord>;
   /** The artifact the sidebar shows. */
   activeArtifact: string | null;
+  /**
+   * The conversation's active datasets as picked in the composer; null before any pick (the
+   * default dataset), [] when the analyst unchecked them all (the default answers too).
+   */
+  datasets: string[] | null;
   /** Transient: the stage of the turn that is streaming, null when none is. */
   turnStage: Stage | null;
   /** Transient: aborts the turn in flight. */
@@ -71,13 +76,14 @@ export interface AppData {
 }
 
 /** The part of AppData kept in localStorage. */
-export type PersistedData = Pick<AppData, "conversationId" | "messages" | "artifacts" | "activeArtifact">;
+export type PersistedData = Pick<AppData, "conversationId" | "messages" | "artifacts" | "activeArtifact" | "datasets">;
 
 export const emptyAppData: AppData = {
   conversationId: null,
   messages: [],
   artifacts: {},
   activeArtifact: null,
+  datasets: null,
   turnStage: null,
   turnAbort: null,
   sidebarOpen: false,
