@@ -142,6 +142,23 @@ def test_same_question_same_rows_as_the_bundled_data(server: str, question: str)
     _same_rows(served.json()["rows"], duck_data["rows"])
 
 
+def test_a_template_saved_from_a_source_artifact_reopens_on_postgres(server: str) -> None:
+    question = "Number of flights per carrier since 2013-06-01"
+    pg_data, pg_artifact = _ask(server, question, "flightsdb")
+    saved = httpx.post(
+        f"{server}/api/templates",
+        json={"artifact_id": pg_artifact["artifact_id"], "name": "carriers on postgres"},
+    )
+    assert saved.status_code == 201, saved.text
+    template = saved.json()
+    assert template["engine"] == "postgres" and template["dataset"] == "flightsdb"
+    opened = httpx.post(f"{server}/api/templates/{template['id']}/open", json={})
+    assert opened.status_code == 200, opened.text
+    data = opened.json()["data"]
+    assert data["data_version"].startswith("postgres:flightsdb:")
+    _same_rows(data["rows"], pg_data["rows"])
+
+
 def test_a_date_filter_binds_a_date_on_postgres(
     server: str, flights_parquet: dict[str, Path]
 ) -> None:

@@ -57,15 +57,16 @@ async def check_template(
             written; skips checking it again for edits of other fields.
 
     Raises:
-        SQLRefusedError: The SQL guard refused the SQL; the message names the rule (an unknown
-            table is rule ``unknown_table``).
+        SQLRefusedError: The SQL guard refused the SQL, parsed in ``content.engine``'s dialect;
+            the message names the rule (an unknown table is rule ``unknown_table``).
         BadRequestError: A query parameter value does not fit its spec, names no declared
             parameter, or a parameter is declared twice.
         CodeRefusedError: The validation policy refused the component; the message lists why.
 
     """
     names = [spec.name for spec in content.param_specs]
-    validate_select(content.sql, tables=tables, params=names)
+    # The engine's own dialect: a PostgreSQL source's SQL is PostgreSQL, not DuckDB.
+    validate_select(content.sql, tables=tables, params=names, dialect=content.engine)
     bind_values(content.param_specs, content.query_params)
     if code_checked:
         return
