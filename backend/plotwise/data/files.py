@@ -146,8 +146,13 @@ def write_parquet_atomically(
             temp_parquet.unlink(missing_ok=True)
 
 
-def write_text_atomically(target: Path, text: str) -> None:
+def write_text_atomically(target: Path, text: str, *, mode: int = 0o644) -> None:
     """Replace a small text file (a manifest) all at once: temp file, fsync, rename.
+
+    Args:
+        target: The file; its folder must exist.
+        text: The whole new content (UTF-8).
+        mode: Its permissions: 0o644 like the Parquet files beside it, 0o600 for secrets.
 
     Raises:
         DatasetError: The file could not be written.
@@ -155,9 +160,9 @@ def write_text_atomically(target: Path, text: str) -> None:
     """
     temp: Path | None = None
     try:
-        temp = temp_file(target.parent, target.name.lstrip("."))
+        temp = temp_file(target.parent, target.name.lstrip("."))  # created 0600 by mkstemp
+        temp.chmod(mode)
         temp.write_text(text, encoding="utf-8")
-        temp.chmod(0o644)  # mkstemp makes it owner-only; the Parquet files beside it are 0644
         fsync(temp)
         os.replace(temp, target)
         temp = None

@@ -90,16 +90,12 @@ class PostgresQueryService:
         query_id = query_id or new_query_id()
         version = await self._version()
         key = cache_key(sql, dict(bound), version, self.settings.max_rows)
-        if not refresh and (hit := self.cache.get(key)) is not None:
-            result, info = hit
-            return CachedResult(
-                **result.model_copy(update={"query_id": query_id}).model_dump(), cache=info
-            )
+        if not refresh and (hit := self.cache.answer(key, query_id)) is not None:
+            return hit
         fetched = await self._fetch(sql, specs, bound)
         rows = json_rows(fetched.columns, fetched.rows)
         result = self._result(sql, fetched, rows, version, query_id, specs, bound)
-        info = self.cache.put(key, result)
-        return CachedResult(**result.model_dump(), cache=info)
+        return self.cache.keep(key, result)
 
     async def execute_table(
         self,

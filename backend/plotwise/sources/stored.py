@@ -23,7 +23,7 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from plotwise.data.files import fsync, temp_file
+from plotwise.data.files import write_text_atomically
 from plotwise.errors import DatasetError
 
 logger = logging.getLogger(__name__)
@@ -97,21 +97,11 @@ def save_sources(path: Path, sources: dict[str, StoredSource]) -> None:
 
     """
     text = json.dumps({name: entry.dump() for name, entry in sources.items()}, indent=2)
-    temp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = temp_file(path.parent, path.name)  # created 0600 by mkstemp
-        os.chmod(temp, 0o600)
-        temp.write_text(text + "\n", encoding="utf-8")
-        fsync(temp)
-        os.replace(temp, path)
-        temp = None
-        fsync(path.parent)
     except OSError as error:
         raise DatasetError(f"could not write {path}: {error.strerror}") from None
-    finally:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
+    write_text_atomically(path, text + "\n", mode=0o600)
 
 
 def _tighten(path: Path) -> None:

@@ -79,6 +79,20 @@ class ResultCache:
             return entry[0], entry[1]
         return self._read_table_file(key + TABLE_SUFFIX)
 
+    def answer(self, key: str, query_id: str) -> CachedResult | None:
+        """The cached result under ``key``, renamed ``query_id``, or None when absent/expired."""
+        hit = self.get(key)
+        if hit is None:
+            return None
+        result, info = hit
+        return CachedResult(
+            **result.model_copy(update={"query_id": query_id}).model_dump(), cache=info
+        )
+
+    def keep(self, key: str, result: QueryResult) -> CachedResult:
+        """Store a fresh result under ``key`` (see `put`) and return it with its cache info."""
+        return CachedResult(**result.model_dump(), cache=self.put(key, result))
+
     def put(self, key: str, result: QueryResult) -> CacheInfo:
         """Store a fresh result under ``key`` and return its info (``hit`` False)."""
         now = datetime.now(UTC)

@@ -116,11 +116,8 @@ class SQLService:
         query_id = query_id or new_query_id()
         self._check_scope(sql, specs)
         key = self._key(sql, specs, param_values)
-        if not refresh and (hit := self.cache.get(key)) is not None:
-            result, info = hit
-            return CachedResult(
-                **result.model_copy(update={"query_id": query_id}).model_dump(), cache=info
-            )
+        if not refresh and (hit := self.cache.answer(key, query_id)) is not None:
+            return hit
         result = await run_query(
             self.catalog,
             sql,
@@ -131,8 +128,7 @@ class SQLService:
             param_values=param_values,
             tables=self.tables,
         )
-        info = self.cache.put(key, result)
-        return CachedResult(**result.model_dump(), cache=info)
+        return self.cache.keep(key, result)
 
     async def execute_table(
         self,
