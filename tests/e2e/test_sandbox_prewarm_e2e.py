@@ -28,6 +28,12 @@ def rendered_host(page: Page, index: int):
     return host
 
 
+def report(kind: str, host) -> None:
+    mount = host.get_attribute("data-first-render-ms")
+    message = host.get_attribute("data-render-ms")
+    print(f"\n{kind}: mount to rendered {mount} ms, message to rendered {message} ms")
+
+
 def same_element(page: Page, a: ElementHandle, b: ElementHandle) -> bool:
     return page.evaluate("([a, b]) => a === b", [a, b])
 
@@ -48,7 +54,7 @@ def test_first_artifact_adopts_the_frame_warmed_before_it_arrived(page: Page, ap
     assert frame.get_attribute("data-warm") is None
     bars = page.frame_locator('[data-testid="artifact"] >> nth=0 >> [data-testid="artifact-frame"]')
     expect(bars.locator(".recharts-bar-rectangle")).to_have_count(16)
-    print(f"\nwarm: first render {host.get_attribute('data-first-render-ms')} ms after mount")
+    report("warm", host)
 
     # The next artifact gets a frame of its own (warmed again after a render), never the used one.
     expect(page.locator(WARM_READY)).to_be_attached(timeout=RENDER_TIMEOUT_MS)
@@ -73,4 +79,4 @@ def test_where_frames_cannot_move_the_artifact_starts_a_cold_frame(page: Page, a
     expect(host).to_have_attribute("data-frame", "0:ready")
     bars = page.frame_locator('[data-testid="artifact-frame"]').locator(".recharts-bar-rectangle")
     expect(bars).to_have_count(16)
-    print(f"\ncold: first render {host.get_attribute('data-first-render-ms')} ms after mount")
+    report("cold", host)
