@@ -1,8 +1,8 @@
 /// <reference types="vitest/config" />
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
+import { allowedModules } from "./allowedModules.ts";
 
 /**
  * The policy FastAPI sends with /sandbox/. It is also written into the built page as a <meta>
@@ -30,32 +30,10 @@ function cspMeta(): Plugin {
 const frontendArtifact = (file: string) => fileURLToPath(new URL(`../frontend/src/artifact/${file}`, import.meta.url));
 
 const POLICY_FILE = fileURLToPath(new URL("../backend/plotwise/artifact/component_policy.json", import.meta.url));
-const ICONS_ID = "@plotwise/icons";
-
-/**
- * `@plotwise/icons`: the lucide icons the validation policy allows, re-exported by name, so the
- * bundle holds only those (all of lucide-react is ~216 kB gzipped) and a component can reach no
- * other. Generated from the policy file; a name lucide does not export fails the build.
- */
-function allowedIcons(): Plugin {
-  const resolved = `\0${ICONS_ID}`;
-  return {
-    name: "plotwise-allowed-icons",
-    resolveId: (id) => (id === ICONS_ID ? resolved : null),
-    load(id) {
-      if (id !== resolved) return null;
-      this.addWatchFile(POLICY_FILE);
-      const policy = JSON.parse(readFileSync(POLICY_FILE, "utf8")) as { modules: { allowed: Record<string, { names: string[] | null }> } };
-      const names = policy.modules.allowed["lucide-react"]?.names;
-      if (!names) throw new Error("the policy must list the lucide-react icons a component may use");
-      return `export { ${names.join(", ")} } from "lucide-react";\n`;
-    },
-  };
-}
 
 export default defineConfig({
   base: "/sandbox/",
-  plugins: [react(), cspMeta(), allowedIcons()],
+  plugins: [react(), cspMeta(), allowedModules(POLICY_FILE)],
   resolve: {
     // One validation policy and one message protocol, shared with the app.
     alias: {
@@ -69,8 +47,8 @@ export default defineConfig({
     // The CSP allows no inline script: no preload polyfill, no inlined assets.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
-    // react + recharts + the allowed lucide icons + the validator (Babel's parser).
-    chunkSizeWarningLimit: 1600,
+    // react-dom + the allowed recharts parts and icons + react-runner (sucrase) + the validator (Babel).
+    chunkSizeWarningLimit: 1400,
   },
   server: {
     port: 5174,

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
 import { PanelLeft } from "lucide-react";
 import { ChatPanel } from "./chat/ChatPanel";
-import { configStore } from "./config/configStore";
+import { warmFrames } from "./artifact/warmFrame";
+import { configStore, useServerConfig } from "./config/configStore";
 import { ClearHistoryButton } from "./chat/ClearHistoryButton";
 import { UploadReview } from "./datasets/UploadReview";
 import { ModelPicker } from "./model/ModelPicker";
@@ -19,11 +20,18 @@ export function App() {
   const [railOpen, setRailOpen] = useState(false);
   const conversationId = useAppStore((state) => state.conversationId);
   const activeArtifact = useAppStore((state) => state.activeArtifact);
+  const turnRunning = useAppStore((state) => state.turnAbort !== null);
+  const config = useServerConfig();
 
   // Opening a conversation or a template (or starting afresh) is done with the rail for now.
   useEffect(() => setRailOpen(false), [conversationId, activeArtifact]);
   // The sandbox's origin and watchdog come from the server; charts wait for them.
   useEffect(() => configStore.getState().load(), []);
+  // A sandbox frame warms up as soon as its URL is known (and again when a turn starts, if the
+  // last one was used), so the first chart does not pay the frame's start-up.
+  useEffect(() => {
+    if (config.status === "ready") warmFrames.prewarm(config.config.sandboxUrl);
+  }, [config, turnRunning]);
 
   return (
     <div className="app">

@@ -1,35 +1,14 @@
 import type { ComponentType } from "react";
-import * as React from "react";
-import * as Recharts from "recharts";
 import { importCode } from "react-runner";
-import * as AllowedIcons from "@plotwise/icons";
-import { POLICY, validateComponent } from "@plotwise/validation";
+import { validateComponent } from "@plotwise/validation";
 import type { RenderMessage } from "@plotwise/protocol";
+import { SCOPE } from "./scope";
 
 /** The props every generated component receives. */
 export type ArtifactProps = Pick<RenderMessage, "data" | "params">;
 export type ArtifactComponent = ComponentType<ArtifactProps>;
 
 export type CompileResult = { ok: true; component: ArtifactComponent } | { ok: false; message: string };
-
-/**
- * A module's exports that the validation policy allows a component to use. The validator refuses
- * every other name before the code runs; leaving them out of the scope too means a name it
- * missed is simply not there.
- */
-export function allowedExports(module: string, exports: object): Record<string, unknown> {
-  const names = POLICY.modules.allowed[module]?.names;
-  return Object.fromEntries(Object.entries(exports).filter(([name]) => names === null || names?.includes(name)));
-}
-
-/** The only modules `import` can reach inside generated code (see the policy's modules). */
-const SCOPE = {
-  import: {
-    react: allowedExports("react", React),
-    recharts: allowedExports("recharts", Recharts),
-    "lucide-react": allowedExports("lucide-react", AllowedIcons),
-  },
-};
 
 /** Longest error message sent to the parent. */
 const MAX_MESSAGE = 2000;

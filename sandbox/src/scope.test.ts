@@ -1,27 +1,37 @@
 import { createElement } from "react";
 import * as React from "react";
 import * as Recharts from "recharts";
+import * as Lucide from "lucide-react";
 import { renderToStaticMarkup } from "react-dom/server";
+import { importCode } from "react-runner";
 import { describe, expect, it } from "vitest";
-import * as AllowedIcons from "@plotwise/icons";
 import { POLICY } from "@plotwise/validation";
-import { allowedExports, compileComponent } from "./compile";
+import { compileComponent } from "./compile";
+import { SCOPE, SCOPE_MODULES } from "./scope";
 
-function names(module: string): readonly string[] {
-  return POLICY.modules.allowed[module]?.names ?? [];
-}
+const REAL_MODULES: Record<string, object> = { react: React, recharts: Recharts, "lucide-react": Lucide };
 
 describe("the modules generated code can reach", () => {
-  it("hold exactly the names the policy allows, each a real export", () => {
-    expect(Object.keys(allowedExports("react", React)).sort()).toEqual([...names("react")].sort());
-    expect(Object.keys(allowedExports("recharts", Recharts)).sort()).toEqual([...names("recharts")].sort());
-    expect(Object.keys(AllowedIcons).sort()).toEqual([...names("lucide-react")].sort());
+  it("are exactly the modules on the policy's allowlist", () => {
+    expect(Object.keys(SCOPE_MODULES).sort()).toEqual(Object.keys(POLICY.modules.allowed).sort());
+  });
+
+  it.each(Object.keys(POLICY.modules.allowed))("%s holds exactly the names the policy allows, each the real export", (module) => {
+    const names = POLICY.modules.allowed[module]?.names;
+    const scope = SCOPE_MODULES[module] ?? {};
+    expect(names).not.toBeNull();
+    expect(Object.keys(scope).sort()).toEqual([...(names ?? [])].sort());
+    const real = REAL_MODULES[module] as Record<string, unknown>;
+    for (const name of names ?? []) {
+      expect(scope[name], `${module}.${name}`).toBeDefined();
+      expect(scope[name], `${module}.${name}`).toBe(real[name]);
+    }
   });
 
   it("leave out everything else", () => {
-    expect(allowedExports("react", React)).not.toHaveProperty("version");
-    expect(allowedExports("recharts", Recharts)).not.toHaveProperty("Global");
-    expect(AllowedIcons).not.toHaveProperty("Skull");
+    expect(SCOPE_MODULES.react).not.toHaveProperty("version");
+    expect(SCOPE_MODULES.recharts).not.toHaveProperty("Global");
+    expect(SCOPE_MODULES["lucide-react"]).not.toHaveProperty("Skull");
   });
 
   it("still render React's default import, JSX fragments and namespace imports", () => {
@@ -38,5 +48,11 @@ export default function A({ data }) {
     const html = renderToStaticMarkup(createElement(result.component, { data: [{ n: 1 }, { n: 2 }], params: {} }));
     expect(html).toContain("Flights: 2");
     expect(html).toContain("lucide-plane");
+  });
+
+  it("leave a name the validator missed undefined at run time", () => {
+    // importCode without validation: what an escaped name would meet in the frame.
+    const exported = importCode(`import { Global } from "recharts";\nimport { Skull } from "lucide-react";\nexport default [typeof Global, typeof Skull];`, SCOPE);
+    expect(exported.default).toEqual(["undefined", "undefined"]);
   });
 });

@@ -1,8 +1,8 @@
-import { useMemo, useState, type ReactNode } from "react";
+import { useLayoutEffect, useMemo, useState, type ReactNode } from "react";
 import { configStore, useServerConfig } from "../config/configStore";
 import type { JsonObject } from "../lib/json";
 import type { Row } from "./protocol";
-import { useSandbox, type RenderTiming } from "./useSandbox";
+import { useSandbox, type FrameSource, type RenderTiming } from "./useSandbox";
 import { validateComponent } from "./validation";
 
 export type FrameState = "connecting" | "rendering" | "rendered" | "error";
@@ -15,7 +15,17 @@ interface SandboxFrameProps {
   onFix?: (error: string) => void;
 }
 
-function Host({ state, timing = null, frameId, children }: { state: FrameState; timing?: RenderTiming | null; frameId?: string; children: ReactNode }) {
+interface HostProps {
+  state: FrameState;
+  timing?: RenderTiming | null;
+  frameId?: string;
+  /** The warm frame's state when it was adopted ("ready": it was warm before the artifact came). */
+  warm?: string;
+  firstRenderMs?: number | null;
+  children: ReactNode;
+}
+
+function Host({ state, timing = null, frameId, warm, firstRenderMs, children }: HostProps) {
   return (
     <div
       className="sandbox-host"
@@ -24,6 +34,8 @@ function Host({ state, timing = null, frameId, children }: { state: FrameState; 
       data-render-ms={timing?.ms}
       data-render-seq={timing?.seq}
       data-frame={frameId}
+      data-warm={warm}
+      data-first-render-ms={firstRenderMs ?? undefined}
     >
       {children}
     </div>
@@ -58,13 +70,23 @@ interface LiveFrameProps extends SandboxFrameProps {
 }
 
 function LiveFrame({ code, data, params, onFix, sandboxUrl, renderTimeoutMs }: LiveFrameProps) {
-  const sandbox = useSandbox({ code, data, params, renderTimeoutMs });
-  const { status } = sandbox;
+  const sandbox = useSandbox({ code, data, params, renderTimeoutMs, sandboxUrl });
+  const { status, source, frameRef, height } = sandbox;
   const failed = status.state === "error";
+  // A failed frame stays mounted but hidden: ready for Retry, and a compile error keeps the last good render.
+  const hidden = failed && status.kind !== "component";
+  // The first frame is the adopted warm one until a failure recreates it (always cold).
+  const adopted = sandbox.frameId === 0 && source.kind !== "cold";
+  useLayoutEffect(() => {
+    const frame = frameRef.current;
+    if (!adopted || frame === null) return;
+    frame.style.height = `${height}px`;
+    frame.hidden = hidden;
+  }, [adopted, frameRef, height, hidden, source]);
   // `data-frame` names the frame instance and whether it answered the handshake ("2:ready").
   const frameId = `${sandbox.frameId}:${sandbox.connected ? "ready" : "loading"}`;
   return (
-    <Host state={status.state} timing={sandbox.timing} frameId={frameId}>
+    <Host state={status.state} timing={sandbox.timing} frameId={frameId} warm={warmLabel(source)} firstRenderMs={sandbox.firstRenderMs}>
       {failed && (
         <FrameError
           message={status.message}
@@ -72,23 +94,31 @@ function LiveFrame({ code, data, params, onFix, sandboxUrl, renderTimeoutMs }: L
           onFix={onFix && status.kind !== "navigation" ? () => onFix(status.message) : undefined}
         />
       )}
-      <iframe
-        key={sandbox.frameId}
-        ref={sandbox.frameRef}
-        className="sandbox-frame"
-        data-testid="artifact-frame"
-        title="Chart"
-        sandbox="allow-scripts"
-        src={sandboxUrl}
-        referrerPolicy="no-referrer"
-        onLoad={sandbox.onLoad}
-        // A failed frame stays mounted but hidden: ready for Retry, and a compile error keeps the last good render.
-        hidden={failed && status.kind !== "component"}
-        style={{ height: sandbox.height }}
-      />
+      {adopted ? (
+        // The adopted frame is moved in here by useSandbox (never re-created by React).
+        <div ref={sandbox.slotRef} className="sandbox-slot" />
+      ) : (
+        <iframe
+          key={sandbox.frameId}
+          ref={frameRef}
+          className="sandbox-frame"
+          data-testid="artifact-frame"
+          title="Chart"
+          sandbox="allow-scripts"
+          src={sandboxUrl}
+          referrerPolicy="no-referrer"
+          onLoad={sandbox.onLoad}
+          hidden={hidden}
+          style={{ height }}
+        />
+      )}
       {status.state === "rendering" && status.overlay && <div className="sandbox-status">Rendering chart…</div>}
     </Host>
   );
+}
+
+function warmLabel(source: FrameSource): string | undefined {
+  return source.kind === "warm" ? source.state : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from "react";
 import type { JsonObject } from "../lib/json";
 import {
   clampHeight,
@@ -9,6 +9,7 @@ import {
   type RenderMessage,
   type Row,
 } from "./protocol";
+import { warmFrames, type WarmState } from "./warmFrame";
 
 /** Where a failure came from: the component itself, or the frame (watchdog, navigation). */
 export type FailureKind = "component" | "timeout" | "navigation";
@@ -31,7 +32,15 @@ export interface SandboxOptions {
   data: Row[];
   params: JsonObject;
   renderTimeoutMs: number;
+  /** The sandbox page; a warm frame for it is adopted when one is ready (see warmFrame.ts). */
+  sandboxUrl: string;
 }
+
+/**
+ * Where the first frame comes from: still deciding (nothing rendered yet), a warm frame
+ * adopted in the given state, or a cold one created here.
+ */
+export type FrameSource = { kind: "pending" } | { kind: "warm"; state: WarmState } | { kind: "cold" };
 
 export interface Sandbox {
   status: SandboxStatus;
@@ -42,6 +51,11 @@ export interface Sandbox {
   /** True once the current frame answered the handshake. */
   connected: boolean;
   frameRef: RefObject<HTMLIFrameElement | null>;
+  /** Holds the adopted warm frame while `source` is warm and the frame was not recreated. */
+  slotRef: RefObject<HTMLDivElement | null>;
+  source: FrameSource;
+  /** ms from this hook's mount to the first `rendered` (start-up included), for the bench and tests. */
+  firstRenderMs: number | null;
   onLoad: () => void;
   /** Renders the current component again, in a fresh frame unless the current one is unused. */
   retry: () => void;
@@ -54,8 +68,11 @@ const INITIAL_HEIGHT = 400;
  * messages over the port, the watchdog, and recreating the frame when it hangs or navigates.
  * Messages from the frame are read with `parseSandboxMessage` (fresh objects of known fields).
  */
-export function useSandbox({ code, data, params, renderTimeoutMs }: SandboxOptions): Sandbox {
+export function useSandbox({ code, data, params, renderTimeoutMs, sandboxUrl }: SandboxOptions): Sandbox {
   const frameRef = useRef<HTMLIFrameElement>(null);
+  const slotRef = useRef<HTMLDivElement>(null);
+  const mountedAt = useRef(performance.now());
+  const firstRender = useRef<number | null>(null);
   const port = useRef<MessagePort | null>(null);
   const loads = useRef(0);
   const latest = useRef<RenderMessage>({ type: "render", code, data, params });
@@ -68,6 +85,8 @@ export function useSandbox({ code, data, params, renderTimeoutMs }: SandboxOptio
   const [status, setStatus] = useState<SandboxStatus>({ state: "rendering", overlay: true });
   const [height, setHeight] = useState(INITIAL_HEIGHT);
   const [timing, setTiming] = useState<RenderTiming | null>(null);
+  const [source, setSource] = useState<FrameSource>({ kind: "pending" });
+  const [firstRenderMs, setFirstRenderMs] = useState<number | null>(null);
 
   const post = useCallback(() => {
     const channel = port.current;
@@ -87,6 +106,8 @@ export function useSandbox({ code, data, params, renderTimeoutMs }: SandboxOptio
 
   // Destroys the frame (ending whatever runs in it) and mounts a fresh, idle one.
   const recreate = useCallback((kind: FailureKind, message: string) => {
+    // A hung frame's process ends only once no frame of the sandbox's site is left in it.
+    if (kind !== "component") warmFrames.discard();
     port.current?.close();
     port.current = null;
     loads.current = 0;
@@ -97,17 +118,27 @@ export function useSandbox({ code, data, params, renderTimeoutMs }: SandboxOptio
     setStatus({ state: "error", kind, message });
   }, []);
 
+  const onReady = useCallback(() => {
+    setConnected(true);
+    post();
+  }, [post]);
+
   const onPortMessage = useCallback(
     (event: MessageEvent) => {
       const message = parseSandboxMessage(event.data);
       if (message === null) return;
       switch (message.type) {
         case "ready":
-          setConnected(true);
-          post();
+          onReady();
           return;
         case "rendered":
           setStatus({ state: "rendered" });
+          if (firstRender.current === null) {
+            firstRender.current = Math.round(performance.now() - mountedAt.current);
+            setFirstRenderMs(firstRender.current);
+            // The sandbox's process is healthy: warm the next artifact's frame.
+            warmFrames.prewarmLater(sandboxUrl);
+          }
           setTiming((previous) => ({ ms: message.ms, seq: (previous?.seq ?? 0) + 1 }));
           return;
         case "error":
@@ -122,7 +153,7 @@ export function useSandbox({ code, data, params, renderTimeoutMs }: SandboxOptio
           return;
       }
     },
-    [post],
+    [onReady, sandboxUrl],
   );
 
   const onLoad = useCallback(() => {
@@ -140,6 +171,36 @@ export function useSandbox({ code, data, params, renderTimeoutMs }: SandboxOptio
     const connect: ConnectMessage = { type: "connect", protocol: PROTOCOL_VERSION };
     target.postMessage(connect, "*", [channel.port2]);
   }, [onPortMessage, recreate]);
+
+  // Before the first paint: adopt the warm frame (moved into the slot without reloading), or
+  // fall back to a cold frame. Only at mount: a recreated frame is always a fresh cold one.
+  useLayoutEffect(() => {
+    const slot = slotRef.current;
+    const claim = slot === null ? null : warmFrames.claim(sandboxUrl);
+    if (claim === null || slot === null) {
+      setSource({ kind: "cold" });
+      return;
+    }
+    const { frame } = claim;
+    frame.dataset.testid = "artifact-frame";
+    frame.removeAttribute("tabindex");
+    slot.moveBefore(frame, null);
+    frameRef.current = frame;
+    frame.addEventListener("load", onLoad);
+    if (claim.port !== null) {
+      // It loaded and got `connect` from the pool: that was its first load, and the port is ours.
+      loads.current = 1;
+      port.current = claim.port;
+      claim.port.onmessage = onPortMessage;
+    }
+    if (claim.state === "ready") onReady();
+    setSource({ kind: "warm", state: claim.state });
+    return () => {
+      frame.removeEventListener("load", onLoad);
+      frame.remove();
+    };
+    // Once per mount: the callbacks are stable and the URL does not change under a mounted frame.
+  }, []);
 
   useEffect(() => {
     latest.current = { type: "render", code, data, params };
@@ -165,5 +226,5 @@ export function useSandbox({ code, data, params, renderTimeoutMs }: SandboxOptio
     post();
   }, [post, recreate]);
 
-  return { status, height, timing, frameId, connected, frameRef, onLoad, retry };
+  return { status, height, timing, frameId, connected, frameRef, slotRef, source, firstRenderMs, onLoad, retry };
 }
