@@ -170,6 +170,11 @@ class Settings(BaseSettings):
     max_rows: int = Field(default=1000, ge=1, le=1_000_000)
     """Row cap of one query result; a result cut at the cap is flagged ``truncated``."""
 
+    point_budget: int = Field(default=2000, ge=10, le=1_000_000)
+    """Most rows a chart receives: longer series are downsampled with LTTB and long category
+    lists folded into "Other" before they reach the sandbox (flagged ``downsampled``); the model
+    and ``?full=true`` answers still get every row up to the row cap."""
+
     query_timeout_s: float = Field(default=10.0, gt=0, le=3600)
     """Time limit of one SQL query in seconds; past it the query is interrupted."""
 
