@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, JsonValue, model_validator
 
 from plotwise.sql.lttb import series_rows
-from plotwise.sql.result import ColumnSchema
+from plotwise.sql.result import ColumnSchema, QueryResult
 from plotwise.sql.series import SeriesArrays, Shape, detect_shape, rows_arrays, table_arrays
 
 Method = Literal["lttb", "top_n"]
@@ -134,6 +134,27 @@ def downsample_table(
     if plan.fold.size:
         sent = pa.concat_tables([sent, _other_row(table, plan)])
     return sent, _flags(plan, table.num_rows)
+
+
+Result = TypeVar("Result", bound=QueryResult)
+
+
+def downsample_result(result: Result, budget: int) -> Result:
+    """``result`` with its rows reduced for a chart and the `DownsampleInfo` fields set.
+
+    Args:
+        result: A result model that also has `DownsampleInfo`'s fields (the ``data`` event,
+            the artifact data answer); it is not changed.
+        budget: Most points to send.
+
+    Returns:
+        ``result`` itself when nothing was reduced, else a copy with the reduced rows.
+
+    """
+    rows, info = downsample_rows(result.columns, result.rows, budget)
+    if not info.downsampled:
+        return result
+    return result.model_copy(update={"rows": rows, "row_count": len(rows), **info.model_dump()})
 
 
 def _other_row(table: pa.Table, plan: Plan) -> pa.Table:
