@@ -7,7 +7,7 @@ import { POLICY, validateComponent } from "@plotwise/validation";
 import type { RenderMessage } from "@plotwise/protocol";
 
 /** The props every generated component receives. */
-export type ArtifactProps = Pick<RenderMessage, "data" | "params">;
+export type ArtifactProps = Pick<RenderMessage, "data" | "params" | "meta">;
 export type ArtifactComponent = ComponentType<ArtifactProps>;
 
 export type CompileResult = { ok: true; component: ArtifactComponent } | { ok: false; message: string };

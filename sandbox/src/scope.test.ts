@@ -5,7 +5,10 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import * as AllowedIcons from "@plotwise/icons";
 import { POLICY } from "@plotwise/validation";
+import { wholeData } from "@plotwise/protocol";
 import { allowedExports, compileComponent } from "./compile";
+
+const WHOLE = wholeData(1);
 
 function names(module: string): readonly string[] {
   return POLICY.modules.allowed[module]?.names ?? [];
@@ -35,7 +38,7 @@ export default function A({ data }) {
   return <><Plane size={12} /><p>{label}: {total}</p><R.ResponsiveContainer width={100} height={50}><R.BarChart data={data} /></R.ResponsiveContainer></>;
 }`);
     if (!result.ok) throw new Error(result.message);
-    const html = renderToStaticMarkup(createElement(result.component, { data: [{ n: 1 }, { n: 2 }], params: {} }));
+    const html = renderToStaticMarkup(createElement(result.component, { data: [{ n: 1 }, { n: 2 }], params: {}, meta: WHOLE }));
     expect(html).toContain("Flights: 2");
     expect(html).toContain("lucide-plane");
   });

@@ -1,7 +1,7 @@
 import { useMemo, useState, type ReactNode } from "react";
 import { configStore, useServerConfig } from "../config/configStore";
 import type { JsonObject } from "../lib/json";
-import type { Row } from "./protocol";
+import { wholeData, type DataMeta, type Row } from "./protocol";
 import { useSandbox, type RenderTiming } from "./useSandbox";
 import { validateComponent } from "./validation";
 
@@ -11,6 +11,8 @@ interface SandboxFrameProps {
   code: string;
   data: Row[];
   params: JsonObject;
+  /** Whether `data` is the whole result or the server's reduction (the `meta` prop); whole when omitted. */
+  meta?: DataMeta;
   /** Asks the model to fix the component, given the error it raised; no "Fix it" button without it. */
   onFix?: (error: string) => void;
 }
@@ -55,10 +57,11 @@ function FrameError({ message, onRetry, onFix }: FrameErrorProps) {
 interface LiveFrameProps extends SandboxFrameProps {
   sandboxUrl: string;
   renderTimeoutMs: number;
+  meta: DataMeta;
 }
 
-function LiveFrame({ code, data, params, onFix, sandboxUrl, renderTimeoutMs }: LiveFrameProps) {
-  const sandbox = useSandbox({ code, data, params, renderTimeoutMs });
+function LiveFrame({ code, data, params, meta, onFix, sandboxUrl, renderTimeoutMs }: LiveFrameProps) {
+  const sandbox = useSandbox({ code, data, params, meta, renderTimeoutMs });
   const { status } = sandbox;
   const failed = status.state === "error";
   // `data-frame` names the frame instance and whether it answered the handshake ("2:ready").
@@ -93,12 +96,13 @@ function LiveFrame({ code, data, params, onFix, sandboxUrl, renderTimeoutMs }: L
 
 /**
  * Validates `code`, then renders it in a sandboxed iframe on the sandbox origin with
- * `{data, params}` as props. Code that fails validation never reaches the frame. New data or
+ * `{data, params, meta}` as props. Code that fails validation never reaches the frame. New data or
  * params go to the same frame (it never reloads for them); keep `data` and `params`
  * referentially stable between renders, since a new reference means a new message.
  */
-export function SandboxFrame({ code, data, params, onFix }: SandboxFrameProps) {
+export function SandboxFrame({ code, data, params, meta, onFix }: SandboxFrameProps) {
   const [attempt, setAttempt] = useState(0);
+  const dataMeta = useMemo(() => meta ?? wholeData(data.length), [meta, data.length]);
   const validation = useMemo(() => validateComponent(code), [code]);
   const config = useServerConfig();
 
@@ -129,6 +133,7 @@ export function SandboxFrame({ code, data, params, onFix }: SandboxFrameProps) {
       code={code}
       data={data}
       params={params}
+      meta={dataMeta}
       onFix={onFix}
       sandboxUrl={config.config.sandboxUrl}
       renderTimeoutMs={config.config.renderTimeoutMs}
