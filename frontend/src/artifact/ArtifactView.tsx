@@ -4,6 +4,7 @@ import type { TurnStatus } from "../chat/chatState";
 import { previewText } from "../job/format";
 import { formatFetchedAt } from "../lib/time";
 import { useAppStore } from "../store/appStore";
+import { resultRowCount } from "../store/artifacts";
 import type { ArtifactRecord } from "../store/types";
 import { ArtifactActions } from "./ArtifactActions";
 import { DownsampleNote } from "./DownsampleNote";
@@ -42,7 +43,7 @@ function placeholder(status: TurnStatus, complete: boolean): string {
 function rowsSummary(record: ArtifactRecord): string {
   const data = record.data;
   if (data === null) return "";
-  const rows = data.meta.downsampled ? data.meta.original_row_count : data.rowCount;
+  const rows = resultRowCount(data);
   if (record.job !== null) return previewText(rows, record.job);
   return `${rows.toLocaleString()} rows${data.truncated ? " (truncated)" : ""}`;
 }

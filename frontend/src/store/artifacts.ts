@@ -3,7 +3,7 @@ import type { ErrorBody } from "../chat/events";
 import type { JsonValue } from "../lib/json";
 import { defaultQueryParams } from "../query/api";
 import type { QueryResult } from "../query/result";
-import type { ArtifactRecord, DataLoading } from "./types";
+import type { ArtifactData, ArtifactRecord, DataLoading } from "./types";
 
 /** What an artifact starts from: the component and (when it has one) the query it renders. */
 export interface ArtifactSource {
@@ -47,6 +47,11 @@ export function newArtifact(key: string, messageId: string, source: ArtifactSour
     template: null,
   };
   return result === null ? record : withResult(record, result);
+}
+
+/** Rows of the whole result: before downsampling when the server reduced them for the chart. */
+export function resultRowCount(data: ArtifactData): number {
+  return data.meta.downsampled ? data.meta.original_row_count : data.rowCount;
 }
 
 /** The record with a new query result: new rows and fetch details; the code never changes. */
