@@ -69,6 +69,10 @@ def size_in_bytes(text: str) -> int:
     return int(float(match.group(1)) * _SIZE_UNITS[unit])
 
 
+DEFAULT_POINT_BUDGET = 2000
+"""Default of `Settings.point_budget` (also what the prompt snapshots show)."""
+
+
 class Settings(BaseSettings):
     """All of Plotwise's settings, each overridable by an environment variable.
 
@@ -169,6 +173,11 @@ class Settings(BaseSettings):
 
     max_rows: int = Field(default=1000, ge=1, le=1_000_000)
     """Row cap of one query result; a result cut at the cap is flagged ``truncated``."""
+
+    point_budget: int = Field(default=DEFAULT_POINT_BUDGET, ge=10, le=1_000_000)
+    """Most rows a chart receives: longer series are downsampled with LTTB and long category
+    lists folded into "Other" before they reach the sandbox (flagged ``downsampled``); the model
+    and ``?full=true`` answers still get every row up to the row cap."""
 
     query_timeout_s: float = Field(default=10.0, gt=0, le=3600)
     """Time limit of one SQL query in seconds; past it the query is interrupted."""

@@ -36,7 +36,7 @@ function Committed({ job, onCommit }: { job: RenderJob; onCommit: (job: RenderJo
   // Parent effects run after all child effects: the whole component has committed by now.
   useEffect(() => onCommit(job), [job, onCommit]);
   const Artifact = job.component;
-  return <Artifact data={job.data} params={job.params} />;
+  return <Artifact data={job.data} params={job.params} meta={job.meta} />;
 }
 
 function ignore(): void {}
@@ -52,7 +52,7 @@ interface ArtifactRootProps {
 export function ArtifactRoot({ job, lastGood, onCommit, onError }: ArtifactRootProps) {
   const fallback = lastGood ? (
     <Boundary fallback={null} onError={ignore}>
-      <lastGood.component data={lastGood.data} params={lastGood.params} />
+      <lastGood.component data={lastGood.data} params={lastGood.params} meta={lastGood.meta} />
     </Boundary>
   ) : null;
   return (

@@ -1,7 +1,10 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { wholeData } from "@plotwise/protocol";
 import { compileComponent, describeError } from "./compile";
+
+const WHOLE = wholeData(1);
 
 const KPI = `import React, { useMemo } from "react";
 import { Plane } from "lucide-react";
@@ -20,14 +23,14 @@ function compiled(code: string) {
 describe("compileComponent", () => {
   it("compiles a component and renders it with data and params", () => {
     const Kpi = compiled(KPI);
-    const html = renderToStaticMarkup(createElement(Kpi, { data: [{ flights: 2 }, { flights: 3 }], params: {} }));
+    const html = renderToStaticMarkup(createElement(Kpi, { data: [{ flights: 2 }, { flights: 3 }], params: {}, meta: WHOLE }));
     expect(html).toContain("Flights: 5");
     expect(html).toContain("lucide-plane");
   });
 
   it("re-renders with new props without compiling again", () => {
     const Kpi = compiled(KPI);
-    const html = renderToStaticMarkup(createElement(Kpi, { data: [{ flights: 7 }], params: { label: "Total" } }));
+    const html = renderToStaticMarkup(createElement(Kpi, { data: [{ flights: 7 }], params: { label: "Total" }, meta: WHOLE }));
     expect(html).toContain("Total: 7");
   });
 
@@ -37,14 +40,14 @@ export default function Chart({ data }) {
   return <BarChart width={300} height={200} data={data}><Bar dataKey="flights" isAnimationActive={false} /></BarChart>;
 }`);
     // Server rendering draws only the chart's wrapper; the browser check covers the bars.
-    const html = renderToStaticMarkup(createElement(Chart, { data: [{ flights: 1 }], params: {} }));
+    const html = renderToStaticMarkup(createElement(Chart, { data: [{ flights: 1 }], params: {}, meta: WHOLE }));
     expect(html).toContain('class="recharts-wrapper"');
   });
 
   it("reports syntax errors with their position", () => {
     const result = compileComponent(`export default function A() {\n  return <div>;\n}`);
     expect(result.ok).toBe(false);
-    expect(result.ok ? "" : result.message).toMatch(/Syntax error at line 2:\d+/);
+    expect(result.ok ? "" : result.message).toMatch(/^SyntaxError: .*\(2:\d+\)/);
   });
 
   it("reports an error thrown while the module runs", () => {

@@ -4,7 +4,7 @@ import type { RenderMessage } from "@plotwise/protocol";
 import { SCOPE } from "./scope";
 
 /** The props every generated component receives. */
-export type ArtifactProps = Pick<RenderMessage, "data" | "params">;
+export type ArtifactProps = Pick<RenderMessage, "data" | "params" | "meta">;
 export type ArtifactComponent = ComponentType<ArtifactProps>;
 
 export type CompileResult = { ok: true; component: ArtifactComponent } | { ok: false; message: string };

@@ -3,6 +3,9 @@ import type { Root } from "react-dom/client";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SandboxMessage } from "@plotwise/protocol";
 import type { RenderJob } from "./ArtifactRoot";
+import { wholeData } from "@plotwise/protocol";
+
+const WHOLE = wholeData(1);
 
 const posted: SandboxMessage[] = [];
 vi.mock("./bridge", () => ({ postToParent: (message: SandboxMessage) => posted.push(message) }));
@@ -40,9 +43,9 @@ describe("createRuntime", () => {
   it("re-renders a params-only change with the cached component, in place", () => {
     const { root, renders } = fakeRoot();
     const render = createRuntime(root);
-    render({ type: "render", code: CODE, data: [{ n: 1 }], params: { color: "#000" } }, performance.now());
+    render({ type: "render", code: CODE, data: [{ n: 1 }], params: { color: "#000" }, meta: WHOLE }, performance.now());
     render({ type: "params", params: { color: "#f00" } }, performance.now());
-    render({ type: "render", code: CODE, data: [{ n: 1 }, { n: 2 }], params: { color: "#f00" } }, performance.now());
+    render({ type: "render", code: CODE, data: [{ n: 1 }, { n: 2 }], params: { color: "#f00" }, meta: WHOLE }, performance.now());
     expect(compiles.count).toBe(1);
     expect(renders).toHaveLength(3);
     expect(new Set(renders.map((element) => element.key)).size).toBe(1);
@@ -56,15 +59,15 @@ describe("createRuntime", () => {
   it("compiles new code and gives it a fresh tree", () => {
     const { root, renders } = fakeRoot();
     const render = createRuntime(root);
-    render({ type: "render", code: CODE, data: [], params: {} }, 0);
-    render({ type: "render", code: `${CODE}\n`, data: [], params: {} }, 0);
+    render({ type: "render", code: CODE, data: [], params: {}, meta: WHOLE }, 0);
+    render({ type: "render", code: `${CODE}\n`, data: [], params: {}, meta: WHOLE }, 0);
     expect(compiles.count).toBe(2);
     expect(renders[0]?.key).not.toBe(renders[1]?.key);
   });
 
   it("reports the time from the message to the commit", () => {
     const { root, renders } = fakeRoot();
-    createRuntime(root)({ type: "render", code: CODE, data: [], params: {} }, performance.now() - 5);
+    createRuntime(root)({ type: "render", code: CODE, data: [], params: {}, meta: WHOLE }, performance.now() - 5);
     const element = renders[0];
     element?.props.onCommit(element.props.job);
     const message = posted[0];

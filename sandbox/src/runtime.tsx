@@ -55,6 +55,6 @@ export function createRuntime(root: Root): (message: ParentMessage, received: nu
       }
       compiled = { code: message.code, component: result.component };
     }
-    show({ component: compiled.component, data: message.data, params: message.params, received }, newComponent);
+    show({ component: compiled.component, data: message.data, params: message.params, meta: message.meta, received }, newComponent);
   };
 }

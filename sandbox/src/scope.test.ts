@@ -6,10 +6,12 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { importCode } from "react-runner";
 import { describe, expect, it } from "vitest";
 import { POLICY } from "@plotwise/validation";
+import { wholeData } from "@plotwise/protocol";
 import { compileComponent } from "./compile";
 import { SCOPE, SCOPE_MODULES } from "./scope";
 
 const REAL_MODULES: Record<string, object> = { react: React, recharts: Recharts, "lucide-react": Lucide };
+const WHOLE = wholeData(1);
 
 describe("the modules generated code can reach", () => {
   it("are exactly the modules on the policy's allowlist", () => {
@@ -45,7 +47,7 @@ export default function A({ data }) {
   return <><Plane size={12} /><p>{label}: {total}</p><R.ResponsiveContainer width={100} height={50}><R.BarChart data={data} /></R.ResponsiveContainer></>;
 }`);
     if (!result.ok) throw new Error(result.message);
-    const html = renderToStaticMarkup(createElement(result.component, { data: [{ n: 1 }, { n: 2 }], params: {} }));
+    const html = renderToStaticMarkup(createElement(result.component, { data: [{ n: 1 }, { n: 2 }], params: {}, meta: WHOLE }));
     expect(html).toContain("Flights: 2");
     expect(html).toContain("lucide-plane");
   });

@@ -17,6 +17,7 @@ from plotwise.semantic.profile import (
     DatasetProfile,
     Scalar,
 )
+from plotwise.settings import DEFAULT_POINT_BUDGET
 
 MAX_VALUE_CHARS = 40
 """Longest example value shown, in characters; longer ones are cut and end with ``…``."""
@@ -37,6 +38,7 @@ def render_instructions(
     max_rows: int,
     profile: DatasetProfile | None = None,
     dialect: Literal["duckdb", "postgres"] = "duckdb",
+    point_budget: int = DEFAULT_POINT_BUDGET,
 ) -> str:
     """Fill ``system.md`` with the component contract, the schema context and the row cap.
 
@@ -51,6 +53,8 @@ def render_instructions(
         profile: The dataset's values (`plotwise.semantic.profile.profile_dataset`), shown as
             examples and ranges beside the columns; None shows no values.
         dialect: The engine the dataset's SQL runs on (`DIALECTS`).
+        point_budget: Most rows a chart receives (``PLOTWISE_POINT_BUDGET``), named in the
+            contract's section on downsampling.
 
     Returns:
         The instructions as markdown.
@@ -68,6 +72,7 @@ def render_instructions(
         raise DatasetError(f"prompt file missing: {exc.filename}") from exc
     for placeholder, value in policy_placeholders().items():
         contract = contract.replace(f"{{{placeholder}}}", value)
+    contract = contract.replace("{point_budget}", f"{point_budget:,}")
     fills = {
         "component_contract": contract.strip(),
         "schema_context": schema_context(definition, profile),

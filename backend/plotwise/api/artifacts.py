@@ -8,9 +8,11 @@ own record batches (`plotwise.sql.arrow_result`), typed columns, no per-row Pyth
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+import anyio
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, JsonValue
 
@@ -24,6 +26,7 @@ from plotwise.spark.models import Job
 from plotwise.sql.arrow_json import table_rows
 from plotwise.sql.arrow_result import ARROW_STREAM, browser_decodable, ipc_stream
 from plotwise.sql.cache import CachedResult
+from plotwise.sql.downsample import DownsampleInfo, downsample_result, downsample_table
 
 router = APIRouter(prefix="/api/artifacts", tags=["artifacts"])
 
@@ -37,7 +40,7 @@ class ArtifactDataRequest(BaseModel):
     """Bypass the result cache and fetch fresh rows."""
 
 
-class ArtifactData(CachedResult):
+class ArtifactData(CachedResult, DownsampleInfo):
     """The artifact's fresh (or cached) data: the ``data`` SSE event's fields plus the id."""
 
     artifact_id: str
@@ -69,24 +72,44 @@ async def artifact_data(
     body: ArtifactDataRequest,
     services: ServicesDep,
     accept: Annotated[str, Header()] = "application/json",
+    full: Annotated[
+        bool,
+        Query(description="every row up to the row cap, never downsampled (for downloads)"),
+    ] = False,
 ) -> ArtifactData | Response:
     """Re-run the artifact's SQL with the given query parameters, without calling the model.
 
     Columns the browser's Arrow decoder does not read (intervals, lists, zoned timestamps other
     than UTC, dates past year 9999...) make the answer JSON even when Arrow was asked for.
+    Rows past ``PLOTWISE_POINT_BUDGET`` are downsampled for the chart (`plotwise.sql.downsample`,
+    flagged ``downsampled``) unless ``full`` is true.
     """
     record = await services.artifacts.get(artifact_id)
     if record.sql is None:
         raise BadRequestError(f"artifact {artifact_id!r} has no query to run")
+    budget = None if full else services.settings.point_budget
     if record.job_id is not None:
-        return await _job_data(record, record.job_id, record.sql, body.refresh, services)
+        data = await _job_data(record, record.job_id, record.sql, body.refresh, services)
+        return await _for_chart(data, budget)
     kwargs = {"param_specs": record.param_specs, "param_values": body.params}
     sql = services.sql_for(record.dataset)
     if ARROW_STREAM not in accept:
         result = await sql.execute(record.sql, **kwargs, refresh=body.refresh)
-        return ArtifactData(**result.model_dump(), artifact_id=artifact_id)
+        data = ArtifactData(**result.model_dump(), artifact_id=artifact_id)
+        return await _for_chart(data, budget)
     answer, info = await sql.execute_table(record.sql, **kwargs, refresh=body.refresh)
-    meta = ArtifactData(**answer.result.model_dump(), cache=info, artifact_id=artifact_id)
+    reduced = DownsampleInfo(original_row_count=answer.table.num_rows)
+    if budget is not None and answer.table.num_rows > budget:
+        table, reduced = await anyio.to_thread.run_sync(
+            downsample_table, answer.result.columns, answer.table, budget
+        )
+        if reduced.downsampled:
+            result = answer.result.model_copy(update={"row_count": table.num_rows})
+            # The stored stream holds every row: the reduced table is written instead.
+            answer = replace(answer, result=result, table=table, stream=None, spool=None)
+    meta = ArtifactData(
+        **answer.result.model_dump(), **reduced.model_dump(), cache=info, artifact_id=artifact_id
+    )
     loop = asyncio.get_running_loop()
     if not browser_decodable(answer.table):
         rows = await loop.run_in_executor(None, table_rows, answer.table)
@@ -96,6 +119,13 @@ async def artifact_data(
         return ArrowStreamResponse(ipc_stream(answer, meta))
     # Writing the stream copies the columns once (~2 ms per 100k flights rows): off the loop.
     return ArrowStreamResponse(await loop.run_in_executor(None, ipc_stream, answer, meta))
+
+
+async def _for_chart(data: ArtifactData, budget: int | None) -> ArtifactData:
+    """``data`` with its rows downsampled to ``budget`` (None: all of them)."""
+    if budget is None or len(data.rows) <= budget:
+        return data
+    return await anyio.to_thread.run_sync(downsample_result, data, budget)
 
 
 async def _job_data(

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from plotwise.agent.fix import FixRequest
 from plotwise.api.deps import ServicesDep
-from plotwise.api.events import MetaEvent, encode_event
+from plotwise.api.events import DataEvent, MetaEvent, encode_event
 from plotwise.origins import SANDBOX_PATH, sandbox_origin
+from plotwise.sql.downsample import downsample_result
 from plotwise.turn import run_turn
 
 router = APIRouter(prefix="/api")
@@ -98,6 +100,8 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
         artifact = await services.artifacts.get(body.fix.artifact_id)
         fix = FixRequest(artifact=artifact, error=body.fix.error)
 
+    budget = services.settings.point_budget
+
     async def events() -> AsyncIterator[ServerSentEvent]:
         turn_id = ""
         async for sequence, event in _numbered(
@@ -112,6 +116,9 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
         ):
             if isinstance(event, MetaEvent):
                 turn_id = event.turn_id
+            elif isinstance(event, DataEvent) and len(event.rows) > budget:
+                # Only the wire is reduced: the model, the transcript and the CLI keep every row.
+                event = await anyio.to_thread.run_sync(downsample_result, event, budget)
             yield encode_event(event, turn_id=turn_id, sequence=sequence)
 
     return EventSourceResponse(events(), ping=15, send_timeout=30)

@@ -15,6 +15,7 @@ from sse_starlette import ServerSentEvent
 from plotwise.errors import ErrorBody
 from plotwise.spark.models import Job
 from plotwise.sql.cache import CachedResult
+from plotwise.sql.downsample import DownsampleInfo
 
 
 class MetaEvent(BaseModel):
@@ -63,8 +64,12 @@ class ToolResultEvent(BaseModel):
     error: str | None = None
 
 
-class DataEvent(CachedResult):
-    """A query result, bound to artifacts by ``query_id``; rows are lists in column order."""
+class DataEvent(CachedResult, DownsampleInfo):
+    """A query result, bound to artifacts by ``query_id``; rows are lists in column order.
+
+    On the wire the rows are reduced to ``PLOTWISE_POINT_BUDGET`` for the chart
+    (`plotwise.sql.downsample`, flagged ``downsampled``); the turn itself keeps them all.
+    """
 
     type: Literal["data"] = "data"
     job: Job | None = None

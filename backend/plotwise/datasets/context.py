@@ -138,5 +138,9 @@ def _instructions(
     definition: DatasetDefinition, profile: DatasetProfile, settings: Settings
 ) -> str:
     return render_instructions(
-        settings.prompts_dir, definition, max_rows=settings.max_rows, profile=profile
+        settings.prompts_dir,
+        definition,
+        max_rows=settings.max_rows,
+        profile=profile,
+        point_budget=settings.point_budget,
     )

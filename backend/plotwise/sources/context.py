@@ -109,6 +109,7 @@ def open_source(
         max_rows=settings.max_rows,
         profile=profile,
         dialect="postgres",
+        point_budget=settings.point_budget,
     )
     return SourceDataset(
         name=name,

@@ -4,8 +4,10 @@ import type { TurnStatus } from "../chat/chatState";
 import { previewText } from "../job/format";
 import { formatFetchedAt } from "../lib/time";
 import { useAppStore } from "../store/appStore";
+import { resultRowCount } from "../store/artifacts";
 import type { ArtifactRecord } from "../store/types";
 import { ArtifactActions } from "./ArtifactActions";
+import { DownsampleNote } from "./DownsampleNote";
 import type { CodeExtraction } from "./extractCode";
 import type { Row } from "./protocol";
 import { toRecords } from "./records";
@@ -33,12 +35,17 @@ function placeholder(status: TurnStatus, complete: boolean): string {
   return "The component was not finished, so there is nothing to render.";
 }
 
-/** "12 rows", "1,000 rows (truncated)", or for a Spark job's preview "Preview of 1,000 of 12,345 rows". */
+/**
+ * "12 rows", "1,000 rows (truncated)", or for a Spark job's preview "Preview of 1,000 of 12,345
+ * rows"; a downsampled result counts its rows before downsampling (the note under the chart
+ * says how many it shows).
+ */
 function rowsSummary(record: ArtifactRecord): string {
   const data = record.data;
   if (data === null) return "";
-  if (record.job !== null) return previewText(data.rowCount, record.job);
-  return `${data.rowCount.toLocaleString()} rows${data.truncated ? " (truncated)" : ""}`;
+  const rows = resultRowCount(data);
+  if (record.job !== null) return previewText(rows, record.job);
+  return `${rows.toLocaleString()} rows${data.truncated ? " (truncated)" : ""}`;
 }
 
 function LiveChart({ record }: { record: ArtifactRecord }) {
@@ -58,7 +65,8 @@ function LiveFrame({ record }: { record: ArtifactRecord }) {
   const onFix = record.artifactId !== null && !streaming ? (error: string) => fixArtifact(record.key, error) : undefined;
   return (
     <>
-      <SandboxFrame code={record.code} data={rows} params={params} onFix={onFix} />
+      <SandboxFrame code={record.code} data={rows} params={params} meta={record.data?.meta} onFix={onFix} />
+      <DownsampleNote record={record} />
       {record.fetchedAt && <p className="artifact-fetched">Data fetched at {formatFetchedAt(record.fetchedAt)}</p>}
     </>
   );

@@ -1,7 +1,7 @@
 import { useLayoutEffect, useMemo, useState, type ReactNode } from "react";
 import { configStore, useServerConfig } from "../config/configStore";
 import type { JsonObject } from "../lib/json";
-import type { Row } from "./protocol";
+import { wholeData, type DataMeta, type Row } from "./protocol";
 import { useSandbox, type FrameSource, type RenderTiming } from "./useSandbox";
 import { validateComponent } from "./validation";
 
@@ -11,6 +11,8 @@ interface SandboxFrameProps {
   code: string;
   data: Row[];
   params: JsonObject;
+  /** Whether `data` is the whole result or the server's reduction (the `meta` prop); whole when omitted. */
+  meta?: DataMeta;
   /** Asks the model to fix the component, given the error it raised; no "Fix it" button without it. */
   onFix?: (error: string) => void;
 }
@@ -67,10 +69,11 @@ function FrameError({ message, onRetry, onFix }: FrameErrorProps) {
 interface LiveFrameProps extends SandboxFrameProps {
   sandboxUrl: string;
   renderTimeoutMs: number;
+  meta: DataMeta;
 }
 
-function LiveFrame({ code, data, params, onFix, sandboxUrl, renderTimeoutMs }: LiveFrameProps) {
-  const sandbox = useSandbox({ code, data, params, renderTimeoutMs, sandboxUrl });
+function LiveFrame({ code, data, params, meta, onFix, sandboxUrl, renderTimeoutMs }: LiveFrameProps) {
+  const sandbox = useSandbox({ code, data, params, meta, renderTimeoutMs, sandboxUrl });
   const { status, source, frameRef, height } = sandbox;
   const failed = status.state === "error";
   // A failed frame stays mounted but hidden: ready for Retry, and a compile error keeps the last good render.
@@ -123,12 +126,13 @@ function warmLabel(source: FrameSource): string | undefined {
 
 /**
  * Validates `code`, then renders it in a sandboxed iframe on the sandbox origin with
- * `{data, params}` as props. Code that fails validation never reaches the frame. New data or
+ * `{data, params, meta}` as props. Code that fails validation never reaches the frame. New data or
  * params go to the same frame (it never reloads for them); keep `data` and `params`
  * referentially stable between renders, since a new reference means a new message.
  */
-export function SandboxFrame({ code, data, params, onFix }: SandboxFrameProps) {
+export function SandboxFrame({ code, data, params, meta, onFix }: SandboxFrameProps) {
   const [attempt, setAttempt] = useState(0);
+  const dataMeta = useMemo(() => meta ?? wholeData(data.length), [meta, data.length]);
   const validation = useMemo(() => validateComponent(code), [code]);
   const config = useServerConfig();
 
@@ -159,6 +163,7 @@ export function SandboxFrame({ code, data, params, onFix }: SandboxFrameProps) {
       code={code}
       data={data}
       params={params}
+      meta={dataMeta}
       onFix={onFix}
       sandboxUrl={config.config.sandboxUrl}
       renderTimeoutMs={config.config.renderTimeoutMs}

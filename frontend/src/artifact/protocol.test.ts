@@ -63,21 +63,26 @@ describe("clampHeight", () => {
 describe("parseRenderMessage", () => {
   it("accepts code with row objects and params", () => {
     const message = { type: "render", code: "x", data: [{ a: 1, b: null }], params: {} };
-    expect(parseRenderMessage(message)).toEqual(message);
+    expect(parseRenderMessage(message)).toEqual({ ...message, meta: { downsampled: false, original_row_count: 1, downsample: null } });
   });
 
-  it("rejects data that is not an array of plain rows", () => {
-    expect(parseRenderMessage({ type: "render", code: "x", data: [[1, 2]], params: {} })).toBeNull();
-    expect(parseRenderMessage({ type: "render", code: "x", data: [{ a: new Date(0) }], params: {} })).toBeNull();
-    expect(parseRenderMessage({ type: "render", code: "x", data: [], params: null })).toBeNull();
-    expect(parseRenderMessage({ type: "render", code: 1, data: [], params: {} })).toBeNull();
+  it("carries the data's meta, and reads a malformed or missing one as whole data", () => {
+    const meta = { downsampled: true, original_row_count: 100_000, downsample: "lttb" };
+    const message = { type: "render", code: "x", data: [{ a: 1 }, { a: 2 }], params: {}, meta: { ...meta, extra: "dropped" } };
+    expect(parseRenderMessage(message)?.meta).toEqual(meta);
+    const whole = { downsampled: false, original_row_count: 2, downsample: null };
+    expect(parseRenderMessage({ ...message, meta: undefined })?.meta).toEqual(whole);
+    expect(parseRenderMessage({ ...message, meta: "lttb" })?.meta).toEqual(whole);
+    expect(parseRenderMessage({ ...message, meta: { ...meta, downsample: "magic" } })?.meta).toMatchObject({ downsampled: false, downsample: null });
+    expect(parseRenderMessage({ ...message, meta: { ...meta, downsampled: "yes" } })?.meta).toMatchObject({ downsampled: false, downsample: null });
+    expect(parseRenderMessage({ ...message, meta: { ...meta, original_row_count: -1 } })?.meta.original_row_count).toBe(2);
   });
 });
 
 describe("parseParentMessage", () => {
   it("reads a params-only re-render and a full render", () => {
     expect(parseParentMessage({ type: "params", params: { color: "#fff" }, code: "x" })).toEqual({ type: "params", params: { color: "#fff" } });
-    const render = { type: "render", code: "x", data: [], params: {} };
+    const render = { type: "render", code: "x", data: [], params: {}, meta: { downsampled: false, original_row_count: 0, downsample: null } };
     expect(parseParentMessage(render)).toEqual(render);
   });
 

@@ -11,12 +11,44 @@ import { isJsonValue, isRecord, type JsonObject, type JsonValue } from "../lib/j
 /** One data row as the component receives it. */
 export type Row = Record<string, JsonValue>;
 
+/** How the server reduced a long result for the chart (docs/protocol.md, "Downsampling"). */
+export const DOWNSAMPLE_METHODS = ["lttb", "top_n"] as const;
+export type DownsampleMethod = (typeof DOWNSAMPLE_METHODS)[number];
+
+/** How the rows a component receives relate to the whole query result (its `meta` prop). */
+export interface DataMeta {
+  /** True when the rows were reduced for the chart: totals computed from them would be wrong. */
+  downsampled: boolean;
+  /** Rows of the whole result (the row count when not downsampled). */
+  original_row_count: number;
+  /** `lttb` (points of each series) or `top_n` (top categories plus "Other"); null when whole. */
+  downsample: DownsampleMethod | null;
+}
+
+/** The meta of rows that are the whole result. */
+export function wholeData(rowCount: number): DataMeta {
+  return { downsampled: false, original_row_count: rowCount, downsample: null };
+}
+
+/** Reads a DataMeta, copying known fields only; whole data of `rowCount` rows when malformed. */
+export function parseDataMeta(value: unknown, rowCount: number): DataMeta {
+  if (!isRecord(value)) return wholeData(rowCount);
+  const method = DOWNSAMPLE_METHODS.find((m) => m === value.downsample) ?? null;
+  const original = value.original_row_count;
+  return {
+    downsampled: value.downsampled === true && method !== null,
+    original_row_count: typeof original === "number" && Number.isSafeInteger(original) && original >= 0 ? original : rowCount,
+    downsample: value.downsampled === true ? method : null,
+  };
+}
+
 /** Parent → sandbox: compile `code` (unless it is the cached one) and render it with these props. */
 export interface RenderMessage {
   type: "render";
   code: string;
   data: Row[];
   params: JsonObject;
+  meta: DataMeta;
 }
 
 /** Parent → sandbox: re-render the current component and data with new view parameters only. */
@@ -99,7 +131,7 @@ export function parseRenderMessage(value: unknown): RenderMessage | null {
   const params = paramsOf(value.params);
   if (!Array.isArray(data) || !data.every((row) => isRecord(row) && isJsonValue(row))) return null;
   if (params === null) return null;
-  return { type: "render", code: value.code, data: data as Row[], params };
+  return { type: "render", code: value.code, data: data as Row[], params, meta: parseDataMeta(value.meta, data.length) };
 }
 
 /** True for the handshake message (its port travels in `event.ports`, not in the data). */

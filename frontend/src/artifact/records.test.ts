@@ -23,6 +23,9 @@ function dataEvent(queryId: string, rows: DataEvent["rows"]): DataEvent {
     param_specs: [],
     cache: null,
     job: null,
+    downsampled: false,
+    original_row_count: rows.length,
+    downsample: null,
   };
 }
 

@@ -5,6 +5,7 @@ import {
   parseSandboxMessage,
   PROTOCOL_VERSION,
   type ConnectMessage,
+  type DataMeta,
   type ParamsMessage,
   type RenderMessage,
   type Row,
@@ -31,6 +32,8 @@ export interface SandboxOptions {
   code: string;
   data: Row[];
   params: JsonObject;
+  /** Whether `data` is the whole result; it changes only with `data`. */
+  meta: DataMeta;
   renderTimeoutMs: number;
   /** The sandbox page; a warm frame for it is adopted when one is ready (see warmFrame.ts). */
   sandboxUrl: string;
@@ -68,14 +71,14 @@ const INITIAL_HEIGHT = 400;
  * messages over the port, the watchdog, and recreating the frame when it hangs or navigates.
  * Messages from the frame are read with `parseSandboxMessage` (fresh objects of known fields).
  */
-export function useSandbox({ code, data, params, renderTimeoutMs, sandboxUrl }: SandboxOptions): Sandbox {
+export function useSandbox({ code, data, params, meta, renderTimeoutMs, sandboxUrl }: SandboxOptions): Sandbox {
   const frameRef = useRef<HTMLIFrameElement>(null);
   const slotRef = useRef<HTMLDivElement>(null);
   const mountedAt = useRef(performance.now());
   const firstRender = useRef<number | null>(null);
   const port = useRef<MessagePort | null>(null);
   const loads = useRef(0);
-  const latest = useRef<RenderMessage>({ type: "render", code, data, params });
+  const latest = useRef<RenderMessage>({ type: "render", code, data, params, meta });
   // What the current frame already has: when only the params differ, just those are sent.
   const posted = useRef<{ code: string; data: Row[] } | null>(null);
   // False while the frame shows a failure: a fresh frame then waits for Retry instead of rendering.
@@ -203,9 +206,9 @@ export function useSandbox({ code, data, params, renderTimeoutMs, sandboxUrl }: 
   }, []);
 
   useEffect(() => {
-    latest.current = { type: "render", code, data, params };
+    latest.current = { type: "render", code, data, params, meta };
     post();
-  }, [code, data, params, post]);
+  }, [code, data, params, meta, post]);
 
   useEffect(() => () => port.current?.close(), []);
 

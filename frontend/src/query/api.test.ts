@@ -48,6 +48,7 @@ describe("buildDataRequest", () => {
   it("puts the artifact id in the path, escaped", () => {
     expect(artifactDataUrl("a_1")).toBe("/api/artifacts/a_1/data");
     expect(artifactDataUrl("a/../x")).toBe("/api/artifacts/a%2F..%2Fx/data");
+    expect(artifactDataUrl("a_1", true)).toBe("/api/artifacts/a_1/data?full=true");
   });
 });
 

@@ -12,9 +12,12 @@ export interface ArtifactDataRequest {
 
 export type ArtifactDataResponse = { ok: true; result: QueryResult } | { ok: false; error: ErrorBody };
 
-/** Where an artifact's data is re-run (same origin; `vite dev` proxies it). */
-export function artifactDataUrl(artifactId: string): string {
-  return `/api/artifacts/${encodeURIComponent(artifactId)}/data`;
+/**
+ * Where an artifact's data is re-run (same origin; `vite dev` proxies it). `full` asks for every
+ * row up to the row cap, never downsampled for the chart (for downloads).
+ */
+export function artifactDataUrl(artifactId: string, full = false): string {
+  return `/api/artifacts/${encodeURIComponent(artifactId)}/data${full ? "?full=true" : ""}`;
 }
 
 /**
@@ -38,12 +41,18 @@ export function defaultQueryParams(specs: readonly QueryParamSpec[]): JsonObject
  * POSTs a data request for one artifact. Resolves with the new result or the server's error
  * (network failures included); rejects only with an AbortError when `signal` aborts.
  * Asks for Arrow (typed columns the server writes without per-row work) and takes JSON too:
- * the server answers JSON for column types the Arrow decoder does not read.
+ * the server answers JSON for column types the Arrow decoder does not read. With `full`, the
+ * answer holds every row (up to the row cap) instead of the chart's downsampled ones.
  */
-export async function fetchArtifactData(artifactId: string, request: ArtifactDataRequest, signal: AbortSignal): Promise<ArtifactDataResponse> {
+export async function fetchArtifactData(
+  artifactId: string,
+  request: ArtifactDataRequest,
+  signal: AbortSignal,
+  full = false,
+): Promise<ArtifactDataResponse> {
   let response: Response;
   try {
-    response = await fetch(artifactDataUrl(artifactId), {
+    response = await fetch(artifactDataUrl(artifactId, full), {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: `${ARROW_STREAM}, application/json;q=0.9` },
       body: JSON.stringify(request),

@@ -1,3 +1,4 @@
+import { DOWNSAMPLE_METHODS, type DownsampleMethod } from "../artifact/protocol";
 import { parseJob, type Job } from "../job/model";
 import { booleanField, isJsonValue, isRecord, numberField, stringField, type JsonObject, type JsonValue } from "../lib/json";
 
@@ -52,6 +53,12 @@ export interface QueryResult {
   cache: CacheInfo | null;
   /** The Spark job these rows are the first of (a `submit_spark` result); null for DuckDB's. */
   job: Job | null;
+  /** True when the server reduced the rows for the chart (PLOTWISE_POINT_BUDGET). */
+  downsampled: boolean;
+  /** Rows of the whole result; `row_count` when not downsampled. */
+  original_row_count: number;
+  /** How the rows were reduced; null when not downsampled. */
+  downsample: DownsampleMethod | null;
 }
 
 function isScalar(value: unknown): value is Scalar {
@@ -123,12 +130,15 @@ export function parseQueryResult(obj: Record<string, unknown>): QueryResult | nu
   const columns = parseColumns(obj.columns);
   const rows = parseRows(obj.rows);
   if (queryId === null || columns === null || rows === null) return null;
+  const rowCount = numberField(obj, "row_count", rows.length);
+  const downsample = DOWNSAMPLE_METHODS.find((method) => method === obj.downsample) ?? null;
+  const downsampled = booleanField(obj, "downsampled", false) && downsample !== null;
   return {
     query_id: queryId,
     sql: stringField(obj, "sql", ""),
     columns,
     rows,
-    row_count: numberField(obj, "row_count", rows.length),
+    row_count: rowCount,
     truncated: booleanField(obj, "truncated", false),
     elapsed_ms: numberField(obj, "elapsed_ms", 0),
     fetched_at: stringField(obj, "fetched_at", ""),
@@ -137,5 +147,8 @@ export function parseQueryResult(obj: Record<string, unknown>): QueryResult | nu
     param_specs: parseParamSpecs(obj.param_specs),
     cache: parseCache(obj.cache),
     job: parseJob(obj.job),
+    downsampled,
+    original_row_count: downsampled ? numberField(obj, "original_row_count", rowCount) : rowCount,
+    downsample: downsampled ? downsample : null,
   };
 }

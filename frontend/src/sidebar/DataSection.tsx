@@ -1,6 +1,7 @@
 import { RefreshCw } from "lucide-react";
 import { previewText } from "../job/format";
 import { formatFetchedAt } from "../lib/time";
+import { resultRowCount } from "../store/artifacts";
 import type { ArtifactRecord } from "../store/types";
 import { useAppStore } from "../store/appStore";
 
@@ -49,8 +50,10 @@ export function DataSection({ record }: { record: ArtifactRecord }) {
           {record.data === null
             ? "—"
             : record.job !== null
-              ? previewText(record.data.rowCount, record.job)
-              : `${record.data.rowCount.toLocaleString()}${record.data.truncated ? " (truncated)" : ""}`}
+              ? previewText(resultRowCount(record.data), record.job)
+              : `${resultRowCount(record.data).toLocaleString()}${record.data.truncated ? " (truncated)" : ""}${
+                  record.data.meta.downsampled ? ` (${record.data.rows.length.toLocaleString()} charted)` : ""
+                }`}
         </dd>
       </dl>
     </section>

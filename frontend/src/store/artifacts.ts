@@ -3,7 +3,7 @@ import type { ErrorBody } from "../chat/events";
 import type { JsonValue } from "../lib/json";
 import { defaultQueryParams } from "../query/api";
 import type { QueryResult } from "../query/result";
-import type { ArtifactRecord, DataLoading } from "./types";
+import type { ArtifactData, ArtifactRecord, DataLoading } from "./types";
 
 /** What an artifact starts from: the component and (when it has one) the query it renders. */
 export interface ArtifactSource {
@@ -49,6 +49,11 @@ export function newArtifact(key: string, messageId: string, source: ArtifactSour
   return result === null ? record : withResult(record, result);
 }
 
+/** Rows of the whole result: before downsampling when the server reduced them for the chart. */
+export function resultRowCount(data: ArtifactData): number {
+  return data.meta.downsampled ? data.meta.original_row_count : data.rowCount;
+}
+
 /** The record with a new query result: new rows and fetch details; the code never changes. */
 export function withResult(record: ArtifactRecord, result: QueryResult): ArtifactRecord {
   return {
@@ -57,7 +62,13 @@ export function withResult(record: ArtifactRecord, result: QueryResult): Artifac
     sql: result.sql || record.sql,
     paramSpecs: result.param_specs.length > 0 ? result.param_specs : record.paramSpecs,
     queryParams: { ...record.queryParams, ...result.params },
-    data: { columns: result.columns, rows: result.rows, rowCount: result.row_count, truncated: result.truncated },
+    data: {
+      columns: result.columns,
+      rows: result.rows,
+      rowCount: result.row_count,
+      truncated: result.truncated,
+      meta: { downsampled: result.downsampled, original_row_count: result.original_row_count, downsample: result.downsample },
+    },
     fetchedAt: result.fetched_at || null,
     dataVersion: result.data_version || null,
     cache: result.cache,

@@ -57,6 +57,15 @@ describe("restore", () => {
     expect(restored.activeArtifact).toBe("a2");
   });
 
+  it("reads rows saved before downsampling existed as the whole result, and keeps a saved meta", () => {
+    const saved = JSON.parse(JSON.stringify(partialize(streamingState())));
+    delete saved.artifacts.a1.data.meta;
+    expect(restore(saved).artifacts.a1?.data?.meta).toEqual({ downsampled: false, original_row_count: 2, downsample: null });
+    const meta = { downsampled: true, original_row_count: 50_000, downsample: "lttb" };
+    saved.artifacts.a1.data.meta = meta;
+    expect(restore(saved).artifacts.a1?.data?.meta).toEqual(meta);
+  });
+
   it("gives the empty state for garbage", () => {
     expect(restore("nonsense")).toEqual(emptyPersisted);
     expect(restore(null)).toEqual(emptyPersisted);

@@ -2,9 +2,10 @@ import type { PersistStorage, StorageValue } from "zustand/middleware";
 import type { AssistantMessage, ChatMessage } from "../chat/chatState";
 import { restoreMessageJobs } from "../job/messageJobs";
 import { parseJob } from "../job/model";
+import { parseDataMeta } from "../artifact/protocol";
 import { isRecord, type JsonObject } from "../lib/json";
 import { parseParamSpecs } from "../query/result";
-import type { AppData, ArtifactRecord, PersistedData, TemplateRef } from "./types";
+import type { AppData, ArtifactData, ArtifactRecord, PersistedData, TemplateRef } from "./types";
 
 /** localStorage key of the chat and its artifacts. */
 export const STORAGE_KEY = "plotwise-chat";
@@ -58,7 +59,7 @@ function restoreTemplateRef(value: unknown): TemplateRef | null {
 
 function restoreArtifact(key: string, value: unknown): ArtifactRecord | null {
   if (!isRecord(value) || typeof value.code !== "string" || typeof value.messageId !== "string") return null;
-  const data = isRecord(value.data) && Array.isArray(value.data.columns) && Array.isArray(value.data.rows) ? value.data : null;
+  const data = isRecord(value.data) && Array.isArray(value.data.columns) && Array.isArray(value.data.rows) ? (value.data as unknown as ArtifactData) : null;
   const record = value as unknown as ArtifactRecord;
   return {
     ...record,
@@ -67,7 +68,8 @@ function restoreArtifact(key: string, value: unknown): ArtifactRecord | null {
     paramSpecs: parseParamSpecs(value.paramSpecs),
     queryParams: jsonObject(value.queryParams),
     viewParams: jsonObject(value.viewParams),
-    data: data === null ? null : record.data,
+    // Saved before downsampling existed, `meta` is missing: the rows were then the whole result.
+    data: data === null ? null : { ...data, meta: parseDataMeta(data.meta, data.rows.length) },
     loading: null,
     error: null,
     // Saved before templates existed, these fields are missing; they are only extras.

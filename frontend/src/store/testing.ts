@@ -43,6 +43,9 @@ export function queryResult(overrides: Partial<QueryResult> = {}): QueryResult {
     ],
     cache: { key: "k1", hit: false, stored_at: "2026-11-21T08:00:00Z", expires_at: null },
     job: null,
+    downsampled: false,
+    original_row_count: 2,
+    downsample: null,
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@ import type { ChatMessage } from "../chat/chatState";
 import type { ErrorBody, Stage } from "../chat/events";
 import type { Job } from "../job/model";
 import type { JsonObject, JsonValue } from "../lib/json";
+import type { DataMeta } from "../artifact/protocol";
 import type { CacheInfo, ColumnSchema, QueryParamSpec } from "../query/result";
 
 /** The rows an artifact renders (positional, as the server sends them). */
@@ -10,6 +11,8 @@ export interface ArtifactData {
   rows: JsonValue[][];
   rowCount: number;
   truncated: boolean;
+  /** Whether the rows are the whole result or the server's reduction of it for the chart. */
+  meta: DataMeta;
 }
 
 /** What an artifact is waiting for: new query parameter values, or a refresh. */
