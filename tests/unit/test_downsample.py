@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from plotwise.sql.arrow_json import table_rows
 from plotwise.sql.downsample import OTHER, DownsampleInfo, downsample_rows, downsample_table
@@ -185,6 +186,7 @@ def test_shapes_come_from_the_column_types() -> None:
     assert shape("BIGINT") is None
 
 
+@pytest.mark.parametrize("budget", [10, 2000])
 def test_the_json_rows_are_the_arrow_rows(budget: int) -> None:
     sql = """SELECT DATE '2013-01-01' + (range // 3)::INTEGER AS day,
                     ['EWR', 'JFK', 'LGA'][range % 3 + 1] AS origin, range::DECIMAL(12, 2) AS v
