@@ -2,7 +2,8 @@
 
 ``VmRSS`` is the resident set now, ``VmHWM`` its peak so far ("high water mark"); both are kB in
 ``/proc/<pid>/status``. The server's query workers are child processes, so the figures are
-given for the server alone and for the server with its descendants.
+given for the server alone (RSS) and for the server with its descendants (the sum of their
+proportional set sizes, which counts each shared page once in all).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def parse_status(text: str) -> dict[str, int]:
         text: The file's content: lines such as ``VmRSS:   123456 kB``.
 
     Returns:
-        Every ``Vm*``/``Rss*`` field in bytes, e.g. ``{"VmRSS": 126418944, "VmHWM": ...}``;
+        Every ``Vm*``/``Rss*``/``Pss*`` field in bytes, e.g. ``{"VmRSS": 126418944, "VmHWM": ...}``;
         a kernel thread's status has none.
 
     """
@@ -28,7 +29,7 @@ def parse_status(text: str) -> dict[str, int]:
     for line in text.splitlines():
         name, _, value = line.partition(":")
         parts = value.split()
-        if name.startswith(("Vm", "Rss")) and len(parts) == 2 and parts[1] == "kB":
+        if name.startswith(("Vm", "Rss", "Pss")) and len(parts) == 2 and parts[1] == "kB":
             fields[name] = int(parts[0]) * 1024
     return fields
 
@@ -68,12 +69,32 @@ def descendants(pid: int, proc: Path = PROC) -> list[int]:
     return found
 
 
+def pss(pid: int, proc: Path = PROC) -> int:
+    """Proportional set size of a process in bytes (``Pss`` of ``/proc/<pid>/smaps_rollup``).
+
+    Its resident pages, each shared page divided by the number of processes sharing it.
+
+    Raises:
+        ProcessLookupError: No process ``pid`` exists.
+
+    """
+    try:
+        text = (proc / str(pid) / "smaps_rollup").read_text()
+    except FileNotFoundError as exc:
+        raise ProcessLookupError(pid) from exc
+    return parse_status(text).get("Pss", 0)
+
+
 def tree_rss(pid: int, proc: Path = PROC) -> int:
-    """Resident bytes of ``pid`` plus all its live descendants (shared pages count in each)."""
+    """Memory of ``pid`` and all its live descendants, in bytes: the sum of their `pss`.
+
+    PSS, not RSS: the query workers share pages (libraries, DuckDB's code) with each other,
+    which a sum of RSS would count once per process.
+    """
     total = 0
     for member in [pid, *descendants(pid, proc)]:
         try:
-            total += status(member, proc).get("VmRSS", 0)
+            total += pss(member, proc)
         except ProcessLookupError:
             continue
     return total
