@@ -9,6 +9,7 @@ they use apps served from this process.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,7 @@ def run_bench(settings: Settings, options: BenchOptions, json_path: Path | None)
         _server_figures(options, figures, raw)
     from plotwise.bench.refresh import measure_refresh
 
+    _step("refresh ratios")
     raw["refresh"] = measure_refresh(settings, runs=options.runs)
     figures += fig.refresh_figures(raw["refresh"])
     if not options.only_refresh:
@@ -77,10 +79,13 @@ def _server_figures(options: BenchOptions, figures: list[Figure], raw: dict[str,
     """Turns, concurrency, memory and question-to-chart, against ``plotwise serve``."""
     from plotwise.bench.turns import measure_concurrent, measure_turns
 
+    _step("starting plotwise serve")
     with plotwise_process(SERVER_ENV) as server:
         fresh = _rss(server.pid)
+        _step(f"{options.turns} turns")
         sequential = measure_turns(server.url, options.turns)
         idle = _rss(server.pid)
+        _step(f"{options.concurrent} concurrent turns")
         with PeakSampler(server.pid) as peak:
             concurrent = measure_concurrent(server.url, options.concurrent)
         raw["turns"] = [t.__dict__ for t in sequential]
@@ -92,6 +97,7 @@ def _server_figures(options: BenchOptions, figures: list[Figure], raw: dict[str,
         if options.browser:
             from plotwise.bench.browser import measure_browser
 
+            _step("questions to charts in Chromium")
             raw["browser"] = measure_browser(server.url, options.rounds)
             figures += fig.browser_figures(raw["browser"])
 
@@ -105,6 +111,7 @@ def _in_process_figures(
     if options.browser:
         from plotwise.bench.series import measure_series
 
+        _step("series renders in Chromium")
         raw["series"] = measure_series(settings, max(1, options.rounds // 3))
         figures += fig.series_figures(raw["series"])
     raw["bundle"] = bundle_sizes(settings.sandbox_dist)
@@ -112,13 +119,20 @@ def _in_process_figures(
     if options.peer:
         from plotwise.bench.datasette import measure_peer
 
+        _step("Datasette beside the data endpoint")
         raw["peer"] = measure_peer(settings, runs=options.runs)
         figures += fig.peer_figures(raw["peer"])
     if options.tpch_scales:
         from plotwise.bench.tpch import measure_tpch
 
+        _step(f"TPC-H at SF {', '.join(f'{s:g}' for s in options.tpch_scales)}")
         raw["tpch"] = measure_tpch(settings, options.tpch_scales, options.tpch_runs)
         figures += fig.tpch_figures(raw["tpch"])
+
+
+def _step(what: str) -> None:
+    """Say on stderr what is being measured (a full run takes minutes)."""
+    print(f"bench: {what}...", file=sys.stderr, flush=True)
 
 
 def _rss(pid: int) -> tuple[int, int]:

@@ -60,11 +60,10 @@ def build_sqlite(tables: dict[str, Path], target: Path) -> Path:
             kinds = {name: sqlite_type(kind) for name, kind, *_ in described}
             columns = ", ".join(f'"{name}" {kind}' for name, kind in kinds.items())
             sink.execute(f'CREATE TABLE "{table}" ({columns})')
-            # TEXT columns are cast in DuckDB, so dates and timestamps arrive as its ISO text.
-            select = ", ".join(
-                f'CAST("{name}" AS VARCHAR)' if kind == "TEXT" else f'"{name}"'
-                for name, kind in kinds.items()
-            )
+            # Cast in DuckDB: dates and timestamps arrive as its ISO text, decimals as floats
+            # (sqlite3 binds neither datetime nor Decimal values).
+            casts = {"INTEGER": "BIGINT", "REAL": "DOUBLE", "TEXT": "VARCHAR"}
+            select = ", ".join(f'CAST("{name}" AS {casts[kind]})' for name, kind in kinds.items())
             cursor = source.execute(f"SELECT {select} FROM {relation}")
             marks = ", ".join("?" for _ in kinds)
             while batch := cursor.fetchmany(BATCH_ROWS):
