@@ -33,6 +33,9 @@ SIZES = (1_000, 10_000, 50_000)
 RENDER_TIMEOUT_MS = 120_000
 """Longest wait for one render before the figure fails."""
 
+SETTLE_MS = 300
+"""Pause in the frame between clearing the chart and the timed render."""
+
 _SQL = (
     "SELECT make_timestamp(year, month, day, hour, minute, 0.0) AS departure, dep_delay "
     "FROM flights WHERE dep_delay IS NOT NULL ORDER BY departure, carrier, flight LIMIT {rows}"
@@ -94,8 +97,11 @@ _POST = """async ([key, code, timeoutMs]) => {
 # share) at the first animation frame after the chart's line is in the DOM. The sandbox's own
 # `rendered` message comes at React's first commit, before ResponsiveContainer has measured
 # itself and drawn the chart, so it is not the end of the render.
-_ARM = """() => {
+_ARM = """async (settleMs) => {
   const drawn = () => document.querySelector("path.recharts-line-curve[d]");
+  // Let the last chart's leftovers (its unmount, garbage collection) pass before timing.
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   window.__drawn = new Promise((resolve) => {
     const now = () => performance.timeOrigin + performance.now();
     const finish = () => requestAnimationFrame(() => resolve(now()));
@@ -191,7 +197,7 @@ def measure_series(settings: Settings, rounds: int) -> list[dict[str, Any]]:
 def _timed_render(page: Page, frame: Frame, rows: int, code: str) -> dict[str, float]:
     """Clear the chart, then time one render of the ``rows`` series to its line being drawn."""
     page.evaluate(_POST, [None, code, RENDER_TIMEOUT_MS])
-    if not frame.evaluate(_ARM):
+    if not frame.evaluate(_ARM, SETTLE_MS):
         raise RuntimeError("the chart still shows a line after a render without data")
     posted = page.evaluate(_POST, [rows, code, RENDER_TIMEOUT_MS])
     drawn = frame.evaluate("window.__drawn")
