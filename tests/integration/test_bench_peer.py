@@ -18,6 +18,7 @@ from plotwise.bench.datasette import (
 )
 from plotwise.bench.sqlite_copy import build_sqlite, sqlite_type
 from plotwise.data.nycflights13 import ensure_nycflights13
+from plotwise.errors import BenchError
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_datasette_answers_queries_and_errors_over_http(tiny_parquet, tmp_path):
         plotwise_shaped["rows"][1][2] = -3.0
         assert not same_rows(plotwise_shaped, rows)
         assert not same_rows({**plotwise_shaped, "rows": plotwise_shaped["rows"][:1]}, rows)
-        with pytest.raises(RuntimeError, match="datasette answered 400"):
+        with pytest.raises(BenchError, match="datasette answered 400"):
             datasette_fetcher(client, database.stem, "SELECT nope FROM flights")()
         client.close()
         assert urlsplit(url).hostname == "127.0.0.1"

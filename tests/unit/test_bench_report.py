@@ -5,6 +5,7 @@ import pytest
 from plotwise.bench.bundle import bundle_sizes
 from plotwise.bench.figures import peer_figures, tpch_figures
 from plotwise.bench.report import Figure, all_met, render_table
+from plotwise.errors import BenchError
 
 
 def test_a_figure_is_met_within_its_target_and_unjudged_without_one():
@@ -62,5 +63,5 @@ def test_bundle_sizes_gzip_each_script_and_style_sheet(tmp_path):
 
 
 def test_bundle_sizes_without_a_build_is_an_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="make build"):
+    with pytest.raises(BenchError, match="make build"):
         bundle_sizes(tmp_path)

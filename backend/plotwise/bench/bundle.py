@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+from plotwise.errors import BenchError
+
 SUFFIXES = (".js", ".css")
 """Files of the built sandbox that count: its scripts and style sheets."""
 
@@ -24,7 +26,7 @@ def bundle_sizes(dist: Path) -> dict[str, int]:
         ``{"assets/index-abc.js": 369880, ...}`` in bytes, sorted by path.
 
     Raises:
-        FileNotFoundError: ``dist`` holds no scripts (the sandbox is not built: ``make build``).
+        BenchError: ``dist`` holds no scripts (the sandbox is not built: ``make build``).
 
     """
     sizes = {
@@ -33,5 +35,5 @@ def bundle_sizes(dist: Path) -> dict[str, int]:
         if path.is_file() and path.suffix in SUFFIXES
     }
     if not any(name.endswith(".js") for name in sizes):
-        raise FileNotFoundError(f"no built sandbox scripts under {dist} (run make build)")
+        raise BenchError(f"no built sandbox scripts under {dist} (run make build)")
     return sizes

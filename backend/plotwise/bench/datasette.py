@@ -30,6 +30,7 @@ from plotwise.bench.server import free_port, live_server
 from plotwise.bench.sqlite_copy import build_sqlite
 from plotwise.bench.stats import interleaved_medians
 from plotwise.data.nycflights13 import parquet_paths
+from plotwise.errors import BenchError
 from plotwise.settings import Settings
 
 RATIO_TARGET = 0.5
@@ -76,14 +77,14 @@ def datasette_server(database: Path) -> Iterator[str]:
         Datasette's base URL; the database is at ``/<file stem>``.
 
     Raises:
-        RuntimeError: Datasette is not installed (``make install-dev``) or did not start.
+        BenchError: Datasette is not installed (``make install-dev``) or did not start.
 
     """
     executable = shutil.which("datasette", path=str(Path(sys.executable).parent)) or shutil.which(
         "datasette"
     )
     if executable is None:
-        raise RuntimeError("the peer figures need datasette (make install-dev)")
+        raise BenchError("the peer figures need datasette (make install-dev)")
     port = free_port()
     command = [
         executable,
@@ -130,7 +131,7 @@ def _wait_for(child: subprocess.Popen[bytes], url: str, log: Any) -> None:
         except OSError:
             time.sleep(0.1)
     log.seek(0)
-    raise RuntimeError(f"datasette did not start: {log.read()[-2000:].decode(errors='replace')}")
+    raise BenchError(f"datasette did not start: {log.read()[-2000:].decode(errors='replace')}")
 
 
 def datasette_fetcher(
@@ -139,7 +140,7 @@ def datasette_fetcher(
     """A call that runs ``sql`` through Datasette's JSON API and returns its rows as objects.
 
     Raises (when called):
-        RuntimeError: Datasette answered an error.
+        BenchError: Datasette answered an error.
 
     """
     path = f"/{database}.json?" + urlencode({"sql": sql, "_shape": "array"})
@@ -149,7 +150,7 @@ def datasette_fetcher(
         response = client.getresponse()
         body = response.read()
         if response.status != 200:
-            raise RuntimeError(f"datasette answered {response.status}: {body[:300]!r}")
+            raise BenchError(f"datasette answered {response.status}: {body[:300]!r}")
         return json.loads(body)
 
     return fetch
@@ -161,7 +162,7 @@ def plotwise_fetcher(
     """A call that refreshes an artifact's data as JSON and returns the parsed answer.
 
     Raises (when called):
-        RuntimeError: The data endpoint answered an error.
+        BenchError: The data endpoint answered an error.
 
     """
     body = json.dumps({"refresh": True})
@@ -172,7 +173,7 @@ def plotwise_fetcher(
         response = client.getresponse()
         content = response.read()
         if response.status != 200:
-            raise RuntimeError(f"the data endpoint answered {response.status}: {content[:300]!r}")
+            raise BenchError(f"the data endpoint answered {response.status}: {content[:300]!r}")
         return json.loads(content)
 
     return fetch
@@ -208,7 +209,7 @@ def measure_peer(settings: Settings, runs: int = 15) -> list[dict[str, Any]]:
         Rows of ``query``, ``sql``, ``plotwise_ms``, ``datasette_ms`` (medians) and ``ratio``.
 
     Raises:
-        RuntimeError: A side failed, or the two answered different rows.
+        BenchError: A side failed, or the two answered different rows.
 
     """
     from plotwise.app import create_app
@@ -227,7 +228,7 @@ def measure_peer(settings: Settings, runs: int = 15) -> list[dict[str, Any]]:
                 plotwise = plotwise_fetcher(ours, artifact_id)
                 datasette = datasette_fetcher(theirs, database.stem, sql)
                 if not same_rows(plotwise(), datasette()):
-                    raise RuntimeError(f"Plotwise and Datasette disagree on {name!r}: {sql}")
+                    raise BenchError(f"Plotwise and Datasette disagree on {name!r}: {sql}")
                 plotwise_ms, datasette_ms = interleaved_medians([plotwise, datasette], runs)
                 figures.append(
                     {

@@ -18,6 +18,7 @@ import httpx
 
 import plotwise
 from plotwise.bench.server import free_port
+from plotwise.errors import BenchError
 
 START_TIMEOUT_S = 120.0
 """Longest wait for the server to answer ``/api/health`` (a first start converts data)."""
@@ -45,7 +46,7 @@ def plotwise_process(env: dict[str, str] | None = None) -> Iterator[ServerProces
         The server's URL and pid, once ``GET /api/health`` answers.
 
     Raises:
-        RuntimeError: The server exited or did not answer within `START_TIMEOUT_S`.
+        BenchError: The server exited or did not answer within `START_TIMEOUT_S`.
 
     """
     port, sandbox_port = free_port(), free_port()
@@ -98,4 +99,4 @@ def _wait_until_up(child: subprocess.Popen[bytes], url: str, log: IO[bytes]) -> 
         time.sleep(0.1)
     log.seek(0)
     tail = log.read()[-2000:].decode(errors="replace")
-    raise RuntimeError(f"plotwise serve did not start (exit {child.poll()}): {tail}")
+    raise BenchError(f"plotwise serve did not start (exit {child.poll()}): {tail}")

@@ -24,6 +24,7 @@ from plotwise.bench.server import live_server
 from plotwise.bench.stats import interleaved_medians
 from plotwise.data.engine import open_engine
 from plotwise.data.nycflights13 import parquet_paths
+from plotwise.errors import BenchError
 from plotwise.settings import Settings
 from plotwise.sql.arrow_result import ARROW_STREAM
 from plotwise.sql.worker_main import BATCH_ROWS
@@ -58,7 +59,7 @@ def measure_refresh(settings: Settings, runs: int = 15) -> list[dict[str, float]
         runs: Timed runs of each side per size, taking turns (after one warm-up each).
 
     Raises:
-        RuntimeError: The server answered something other than an Arrow stream of the rows.
+        BenchError: The server answered something other than an Arrow stream of the rows.
 
     """
     bench_settings = settings.model_copy(update={"max_rows": max(SIZES)})
@@ -78,7 +79,7 @@ def measure_refresh(settings: Settings, runs: int = 15) -> list[dict[str, float]
             fetch = _fetcher(client, artifact_id)
             table = pa.ipc.open_stream(fetch()).read_all()
             if table.num_rows != rows:
-                raise RuntimeError(f"expected {rows} rows as Arrow, got {table.num_rows}")
+                raise BenchError(f"expected {rows} rows as Arrow, got {table.num_rows}")
             http_ms, *duckdb_ms = interleaved_medians(
                 [fetch, *_duckdb_actions(cursor, sql, rows)], runs
             )
@@ -104,7 +105,7 @@ def _fetcher(client: http.client.HTTPConnection, artifact_id: str) -> Callable[[
         response = client.getresponse()
         content = response.read()
         if response.status != 200 or response.getheader("Content-Type") != ARROW_STREAM:
-            raise RuntimeError(f"the data endpoint answered {response.status}: {content[:200]!r}")
+            raise BenchError(f"the data endpoint answered {response.status}: {content[:200]!r}")
         return content
 
     return fetch

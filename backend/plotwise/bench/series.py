@@ -11,15 +11,15 @@ component is the local analyst's own line chart.
 
 from __future__ import annotations
 
-import shutil
 import statistics
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from plotwise.bench.artifacts import register_artifact
-from plotwise.bench.browser import CHROMIUM_ARGS
+from plotwise.bench.browser import CHROMIUM_ARGS, require_chromium
 from plotwise.bench.server import live_plotwise_app
+from plotwise.errors import BenchError
 from plotwise.local.components import ChartSpec, render_component
 from plotwise.settings import Settings
 from plotwise.sql.result import ColumnSchema
@@ -137,16 +137,10 @@ def measure_series(settings: Settings, rounds: int) -> list[dict[str, Any]]:
         from receiving the message to commit) and ``samples`` (every ``ms``).
 
     Raises:
-        RuntimeError: Playwright or Chromium is missing, or a render failed.
+        BenchError: Playwright or Chromium is missing, or a render failed.
 
     """
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        raise RuntimeError("the browser figures need playwright (make install-dev)") from exc
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise RuntimeError("the browser figures need Debian's chromium (make chromium)")
+    sync_playwright, executable = require_chromium()
     code = line_component()
     bench_settings = settings.model_copy(update={"max_rows": max(SIZES)})
     with live_plotwise_app(bench_settings) as (url, app):
@@ -174,7 +168,7 @@ def measure_series(settings: Settings, rounds: int) -> list[dict[str, Any]]:
             page.goto(url)
             answer = page.evaluate(_CONNECT, sandbox_url)
             if answer != "ready":
-                raise RuntimeError(f"the sandbox answered {answer!r} to connect")
+                raise BenchError(f"the sandbox answered {answer!r} to connect")
             for rows in SIZES:
                 page.evaluate(_LOAD, [rows, paths[rows]])
             frame = next(f for f in page.frames if f.url.startswith(sandbox_url))
@@ -198,7 +192,7 @@ def _timed_render(page: Page, frame: Frame, rows: int, code: str) -> dict[str, f
     """Clear the chart, then time one render of the ``rows`` series to its line being drawn."""
     page.evaluate(_POST, [None, code, RENDER_TIMEOUT_MS])
     if not frame.evaluate(_ARM, SETTLE_MS):
-        raise RuntimeError("the chart still shows a line after a render without data")
+        raise BenchError("the chart still shows a line after a render without data")
     posted = page.evaluate(_POST, [rows, code, RENDER_TIMEOUT_MS])
     drawn = frame.evaluate("window.__drawn")
     return {"ms": drawn - posted["started"], "sandbox_ms": posted["sandboxMs"] or 0.0}
