@@ -144,7 +144,7 @@ def series_figures(rows: list[dict[str, Any]]) -> list[Figure]:
     longest = max(r["points"] for r in rows)
     figures = []
     for r in rows:
-        sent = "downsampled" if r["downsampled"] else "not downsampled"
+        sent = f"downsampled, {r.get('method')}" if r["downsampled"] else "not downsampled"
         figures.append(
             Figure(
                 f"postMessage to rendered, {r['points']:,} points",

@@ -75,7 +75,8 @@ _LOAD = """async ([key, url]) => {
   const body = await response.json();
   const names = body.columns.map((c) => c.name);
   const rows = body.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])));
-  window.__bench.rows[key] = rows;
+  const { downsampled, original_row_count, downsample } = body;
+  window.__bench.rows[key] = { rows, meta: { downsampled, original_row_count, downsample } };
   return rows.length;
 }"""
 
@@ -85,9 +86,10 @@ _POST = """async ([key, code, timeoutMs]) => {
     bench.waiting = resolve;
     setTimeout(() => reject(new Error("no answer to render in " + timeoutMs + " ms")), timeoutMs);
   });
-  const data = key === null ? [] : bench.rows[key];
+  const empty = { rows: [], meta: { downsampled: false, original_row_count: 0, downsample: null } };
+  const { rows, meta } = key === null ? empty : bench.rows[key];
   const started = performance.timeOrigin + performance.now();
-  bench.port.postMessage({ type: "render", code, data, params: {} });
+  bench.port.postMessage({ type: "render", code, data: rows, params: {}, meta });
   const { message } = await answered;
   if (message.type !== "rendered") throw new Error(JSON.stringify(message));
   return { started, sandboxMs: message.ms };
@@ -132,8 +134,9 @@ def measure_series(settings: Settings, rounds: int) -> list[dict[str, Any]]:
         rounds: Timed renders per size, the sizes taking turns (after one warm-up render).
 
     Returns:
-        Rows of ``points`` (asked for), ``rows_sent`` (posted to the frame), ``downsampled``,
-        ``ms`` (median postMessage to ``rendered``), ``sandbox_ms`` (the sandbox's own median
+        Rows of ``points`` (asked for), ``rows_sent`` (posted to the frame, with the answer's
+        ``meta``), ``downsampled`` and ``method`` (the data endpoint's flags),
+        ``ms`` (median from postMessage to the line drawn), ``sandbox_ms`` (the sandbox's median
         from receiving the message to commit) and ``samples`` (every ``ms``).
 
     Raises:
@@ -159,6 +162,7 @@ def measure_series(settings: Settings, rounds: int) -> list[dict[str, Any]]:
             meta[rows] = {
                 "rows_sent": len(body["rows"]),
                 "downsampled": bool(body.get("downsampled")),
+                "method": body.get("downsample"),
             }
         sandbox_url = httpx.get(f"{url}/api/config", timeout=10).json()["sandbox_url"]
         samples: dict[int, list[dict[str, float]]] = {rows: [] for rows in SIZES}
