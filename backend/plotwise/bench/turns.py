@@ -45,7 +45,8 @@ class TurnTiming:
     first_ms: float
     total_ms: float
     error: str | None
-    """The ``error`` event's code, the HTTP failure, or None for a turn that ended ``done``."""
+    """Why the turn failed (an HTTP status or error, the last event if not ``done``, or ``no
+    data event``: every bench question is an aggregate that must run a query), else None."""
 
 
 async def time_turn(client: httpx.AsyncClient, question: str) -> TurnTiming:
@@ -53,6 +54,7 @@ async def time_turn(client: httpx.AsyncClient, question: str) -> TurnTiming:
     started = time.perf_counter()
     first = None
     last_event = None
+    queried = False
     try:
         async with client.stream("POST", "/api/chat", json={"message": question}) as response:
             if response.status_code != 200:
@@ -62,10 +64,13 @@ async def time_turn(client: httpx.AsyncClient, question: str) -> TurnTiming:
                 if line.startswith("event:"):
                     first = first or time.perf_counter()
                     last_event = line.removeprefix("event:").strip()
+                    queried = queried or last_event == "data"
     except httpx.HTTPError as exc:
         return _failed(started, type(exc).__name__)
     ended = time.perf_counter()
-    error = None if last_event == "done" else f"ended with {last_event}"
+    error = f"ended with {last_event}" if last_event != "done" else None
+    if error is None and not queried:
+        error = "no data event"
     return TurnTiming(((first or ended) - started) * 1000, (ended - started) * 1000, error)
 
 
