@@ -45,9 +45,12 @@ def test_tpch_figures_judge_sf1_and_report_growth_from_the_smallest_scale():
         {"scale": s, "label": "q", "question": "Q?", "turn_ms": ms, "samples": [ms], "errors": []}
         for s, ms in ((0.1, 100.0), (1.0, 1600.0))
     ]
-    small, big = tpch_figures(rows)
+    small, big, errors = tpch_figures(rows)
     assert small.target is None and big.target == 1500.0 and big.met is False
     assert "x16.0 vs SF 0.1" in big.detail
+    assert errors.value == 0 and errors.met
+    rows[0]["errors"] = ["no data event"]
+    assert tpch_figures(rows)[-1].met is False
 
 
 def test_bundle_sizes_gzip_each_script_and_style_sheet(tmp_path):

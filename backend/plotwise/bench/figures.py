@@ -209,4 +209,6 @@ def tpch_figures(rows: list[dict[str, Any]]) -> list[Figure]:
                 detail,
             )
         )
+    errors = [error for r in rows for error in r["errors"]]
+    figures.append(Figure("TPC-H turn errors", len(errors), "n", 0, "; ".join(sorted(set(errors)))))
     return figures
