@@ -17,10 +17,11 @@ from plotwise.bench.turns import measure_concurrent, time_turn
 from plotwise.cli import _scale_list
 
 
-def test_served_child_answers_a_turn_and_its_memory_is_its_own(settings):
+def test_served_child_answers_a_turn_and_its_memory_is_its_own(settings, tmp_path):
     env = {
         "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
         "PLOTWISE_DATASETS": "nycflights13",
+        "PLOTWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
     }
     with plotwise_process(env) as server:
         assert server.pid != os.getpid()
@@ -39,10 +40,11 @@ def test_served_child_answers_a_turn_and_its_memory_is_its_own(settings):
     assert not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2]
 
 
-def test_a_failed_turn_is_recorded_not_raised(settings):
+def test_a_failed_turn_is_recorded_not_raised(settings, tmp_path):
     env = {
         "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
         "PLOTWISE_DATASETS": "nycflights13",
+        "PLOTWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
     }
     with plotwise_process(env) as server:
 
@@ -74,10 +76,11 @@ def test_tpch_scales_flag_parses_lists_and_none():
     assert _scale_list("none") == []
 
 
-def test_concurrent_turns_all_end_done(settings):
+def test_concurrent_turns_all_end_done(settings, tmp_path):
     env = {
         "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
         "PLOTWISE_DATASETS": "nycflights13",
+        "PLOTWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
     }
     with plotwise_process(env) as server:
         turns = measure_concurrent(server.url, 4)

@@ -3,13 +3,15 @@
 The turn, concurrency, memory and question-to-chart figures come from ``plotwise serve`` run in
 a child process (so its memory is its own), with the result cache off so every turn runs its
 query. The refresh, series and peer figures need artifacts registered in the app's store, so
-they use apps served from this process.
+they use apps served from this process. All of them share a throwaway SQLite store, and TPC-H
+servers have data directories of their own, so a run leaves the user's history untouched.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,15 +61,19 @@ def run_bench(settings: Settings, options: BenchOptions, json_path: Path | None)
     """
     figures: list[Figure] = []
     raw: dict[str, Any] = {}
-    if not options.only_refresh:
-        _server_figures(options, figures, raw)
-    from plotwise.bench.refresh import measure_refresh
+    # A store of its own: the bench's conversations and artifacts stay out of the user's.
+    with tempfile.TemporaryDirectory(prefix="plotwise-bench-") as scratch:
+        store = f"sqlite:///{Path(scratch) / 'store.db'}"
+        settings = settings.model_copy(update={"database_url": store})
+        if not options.only_refresh:
+            _server_figures({**SERVER_ENV, "PLOTWISE_DATABASE_URL": store}, options, figures, raw)
+        from plotwise.bench.refresh import measure_refresh
 
-    _step("refresh ratios")
-    raw["refresh"] = measure_refresh(settings, runs=options.runs)
-    figures += fig.refresh_figures(raw["refresh"])
-    if not options.only_refresh:
-        _in_process_figures(settings, options, figures, raw)
+        _step("refresh ratios")
+        raw["refresh"] = measure_refresh(settings, runs=options.runs)
+        figures += fig.refresh_figures(raw["refresh"])
+        if not options.only_refresh:
+            _in_process_figures(settings, options, figures, raw)
     print(render_table(figures))
     if json_path is not None:
         document = {"figures": [f.as_json() for f in figures], "raw": raw}
@@ -75,12 +81,14 @@ def run_bench(settings: Settings, options: BenchOptions, json_path: Path | None)
     return 0 if all_met(figures) else 1
 
 
-def _server_figures(options: BenchOptions, figures: list[Figure], raw: dict[str, Any]) -> None:
+def _server_figures(
+    env: dict[str, str], options: BenchOptions, figures: list[Figure], raw: dict[str, Any]
+) -> None:
     """Turns, concurrency, memory and question-to-chart, against ``plotwise serve``."""
     from plotwise.bench.turns import measure_concurrent, measure_turns
 
     _step("starting plotwise serve")
-    with plotwise_process(SERVER_ENV) as server:
+    with plotwise_process(env) as server:
         fresh = _rss(server.pid)
         _step(f"{options.turns} turns")
         sequential = measure_turns(server.url, options.turns)

@@ -36,7 +36,8 @@ def measure_tpch(settings: Settings, scales: list[float], runs: int) -> list[dic
     """Time every question of `QUESTIONS` at every scale factor.
 
     Args:
-        settings: Configuration; its data directory holds the bench's TPC-H copies.
+        settings: Configuration; its data directory holds the bench's TPC-H copies, and its
+            database URL, if set, is the servers' store (else each copy's folder has one).
         scales: Scale factors, e.g. ``[0.1, 1.0]``.
         runs: Timed turns per question (after one warm-up turn).
 
@@ -58,6 +59,8 @@ def measure_tpch(settings: Settings, scales: list[float], runs: int) -> list[dic
             "PLOTWISE_TPCH_SCALE_FACTOR": repr(scale),
             "PLOTWISE_CACHE_TTL_S": "0",
         }
+        if settings.database_url:
+            env["PLOTWISE_DATABASE_URL"] = settings.database_url
         with plotwise_process(env) as server:
             timings = asyncio.run(_ask_all(server.url, runs))
         for label, spent in timings.items():
