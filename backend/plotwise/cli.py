@@ -72,16 +72,40 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser(
         "bench",
-        help="measure turn latency, browser rendering and the refresh path; print figures",
+        help="measure latency, memory, rendering, TPC-H scale and a peer; print figures",
     )
     bench.add_argument("--turns", type=int, default=50, help="turns to time (default 50)")
+    bench.add_argument(
+        "--concurrent", type=int, default=50, help="turns started at once (default 50)"
+    )
     bench.add_argument("--rounds", type=int, default=10, help="browser rounds (default 10)")
+    bench.add_argument(
+        "--runs", type=int, default=15, help="timed runs per side of each ratio (default 15)"
+    )
     bench.add_argument("--no-browser", action="store_true", help="skip the Chromium figures")
+    bench.add_argument("--no-peer", action="store_true", help="skip the Datasette comparison")
+    bench.add_argument(
+        "--tpch-scales",
+        type=_scale_list,
+        default=[0.1, 1.0],
+        metavar="SF,...",
+        help="TPC-H scale factors to ask at (default 0.1,1; 'none' skips TPC-H)",
+    )
     bench.add_argument(
         "--only-refresh", action="store_true", help="only the refresh (HTTP / DuckDB) figures"
     )
     bench.add_argument("--json", type=Path, dest="json_path", help="also write figures here")
     bench.set_defaults(handler=_bench)
+
+    tpch = sub.add_parser(
+        "tpch", help="generate the TPC-H tables (tpchgen-cli) at a scale factor, e.g. 1"
+    )
+    tpch.add_argument(
+        "--scale",
+        type=float,
+        help="TPC-H scale factor (default PLOTWISE_TPCH_SCALE_FACTOR or 0.01)",
+    )
+    tpch.set_defaults(handler=_tpch)
     return parser
 
 
@@ -258,17 +282,52 @@ def _draft(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from plotwise.bench.command import run_bench
+def _scale_list(text: str) -> list[float]:
+    """Parse ``--tpch-scales``: comma-separated positive numbers, or ``none``."""
+    if text.strip().lower() == "none":
+        return []
+    try:
+        scales = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list like 0.1,1") from exc
+    if not all(scale > 0 for scale in scales):
+        raise argparse.ArgumentTypeError("scale factors must be positive")
+    return scales
 
-    return run_bench(
-        Settings(),
+
+def _bench(args: argparse.Namespace) -> int:
+    from plotwise.bench.command import BenchOptions, run_bench
+
+    options = BenchOptions(
         turns=args.turns,
+        concurrent=args.concurrent,
         rounds=args.rounds,
+        runs=args.runs,
         browser=not args.no_browser,
-        json_path=args.json_path,
+        peer=not args.no_peer,
+        tpch_scales=args.tpch_scales,
         only_refresh=args.only_refresh,
     )
+    return run_bench(Settings(), options, args.json_path)
+
+
+def _tpch(args: argparse.Namespace) -> int:
+    """Generate the ``tpch`` dataset's tables in the data directory and say how to serve them."""
+    import time
+
+    from plotwise.data.tpch import ensure_tpch
+
+    overrides = {} if args.scale is None else {"tpch_scale_factor": args.scale}
+    settings = Settings(**overrides)
+    started = time.perf_counter()
+    paths = ensure_tpch(settings.resolved_data_dir(), settings.tpch_scale_factor)
+    spent = time.perf_counter() - started
+    scale = f"{settings.tpch_scale_factor:g}"
+    print(f"TPC-H SF {scale} in {paths['lineitem'].parent} ({spent:.1f} s):")
+    for table, path in paths.items():
+        print(f"  {table:<9} {path.stat().st_size / 1e6:8.1f} MB")
+    print(f"Serve it with PLOTWISE_TPCH_SCALE_FACTOR={scale} (another scale factor regenerates).")
+    return 0
 
 
 if __name__ == "__main__":

@@ -111,6 +111,17 @@ class QueryTimeoutError(PlotwiseError):
     recoverable = True
 
 
+class BenchError(PlotwiseError):
+    """``plotwise bench`` cannot measure.
+
+    A tool it needs is missing (Playwright, Chromium, Datasette, a built sandbox) or a measured
+    part answered something wrong.
+    """
+
+    code = "bench_error"
+    status_code = 500
+
+
 class DatasetError(PlotwiseError):
     """A dataset or its definition could not be loaded."""
 

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from plotwise.errors import BenchError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import PlaywrightContextManager
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,20 +30,31 @@ BIG_QUESTION = "Number of flights by time"
 """Grouped by the hourly timestamp: 1,000 points (the row cap) on a line chart."""
 
 
-def measure_browser(base_url: str, rounds: int) -> dict[str, list[float]]:
-    """Return question-to-rendered times and view-parameter re-render times, in ms.
+def require_chromium() -> tuple[Callable[[], PlaywrightContextManager], str]:
+    """Return Playwright's ``sync_playwright`` and the path of Debian's Chromium.
 
     Raises:
-        RuntimeError: Chromium or Playwright is missing.
+        BenchError: Playwright (``make install-dev``) or Chromium (``make chromium``) is missing.
 
     """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        raise RuntimeError("the browser figures need playwright (make install-dev)") from exc
+        raise BenchError("the browser figures need playwright (make install-dev)") from exc
     executable = shutil.which("chromium")
     if executable is None:
-        raise RuntimeError("the browser figures need Debian's chromium (make chromium)")
+        raise BenchError("the browser figures need Debian's chromium (make chromium)")
+    return sync_playwright, executable
+
+
+def measure_browser(base_url: str, rounds: int) -> dict[str, list[float]]:
+    """Return question-to-rendered times and view-parameter re-render times, in ms.
+
+    Raises:
+        BenchError: Chromium or Playwright is missing.
+
+    """
+    sync_playwright, executable = require_chromium()
     to_chart: list[float] = []
     rerender: list[float] = []
     with sync_playwright() as playwright:

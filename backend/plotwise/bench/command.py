@@ -1,107 +1,148 @@
-"""``plotwise bench``: start a server, measure, print a table (and JSON with ``--json FILE``)."""
+"""``plotwise bench``: start servers, measure, print one table (and JSON with ``--json FILE``).
+
+The turn, concurrency, memory and question-to-chart figures come from ``plotwise serve`` run in
+a child process (so its memory is its own), with the result cache off so every turn runs its
+query. The refresh, series and peer figures need artifacts registered in the app's store, so
+they use apps served from this process. All of them share a throwaway SQLite store, and TPC-H
+servers have data directories of their own, so a run leaves the user's history untouched.
+"""
 
 from __future__ import annotations
 
 import json
-import statistics
+import sys
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from plotwise.bench.browser import measure_browser
-from plotwise.bench.refresh import RATIO_TARGET, measure_refresh
-from plotwise.bench.server import live_plotwise
-from plotwise.bench.stats import percentile
-from plotwise.bench.turns import measure_turns
+from plotwise.bench import figures as fig
+from plotwise.bench.memory import PeakSampler, status, tree_rss
+from plotwise.bench.process import plotwise_process
+from plotwise.bench.report import Figure, all_met, render_table
 from plotwise.settings import Settings
 
-TARGETS_MS = {
-    "first_event_ms": 100.0,
-    "turn_ms": 1000.0,
-    "question_to_chart_ms": 1500.0,
-    "param_rerender_1000_points_ms": 100.0,
-}
-"""p95 targets: an SSE event at once, an answer in about a second (issue 2), sidebar re-render
-of a 1,000-row chart under 100 ms (issue 3)."""
+SERVER_ENV = {"PLOTWISE_CACHE_TTL_S": "0"}
+"""The bench server's settings beyond the caller's: no result cache, every turn runs SQL."""
 
 
-def run_bench(
-    settings: Settings,
-    *,
-    turns: int,
-    rounds: int,
-    browser: bool,
-    json_path: Path | None,
-    only_refresh: bool = False,
-) -> int:
-    """Measure against servers started here; print the tables. Returns 1 if a target is missed.
+@dataclass(frozen=True)
+class BenchOptions:
+    """What ``plotwise bench`` measures (its flags)."""
+
+    turns: int = 50
+    """Turns timed one after another."""
+    concurrent: int = 50
+    """Turns started at once."""
+    rounds: int = 10
+    """Browser rounds: questions to a rendered chart, re-renders, series renders (a third)."""
+    runs: int = 15
+    """Interleaved timed runs per side for the refresh and peer ratios."""
+    browser: bool = True
+    """Measure in Chromium."""
+    peer: bool = True
+    """Measure Datasette beside the data endpoint."""
+    tpch_scales: list[float] = field(default_factory=lambda: [0.1, 1.0])
+    """TPC-H scale factors to ask at (empty: none)."""
+    tpch_runs: int = 3
+    """Timed turns per TPC-H question and scale factor."""
+    only_refresh: bool = False
+    """Measure only the refresh ratios."""
+
+
+def run_bench(settings: Settings, options: BenchOptions, json_path: Path | None) -> int:
+    """Measure everything ``options`` asks for; print the table. Returns 1 if a target is missed.
 
     Args:
-        settings: Configuration of the servers.
-        turns: Turns to time.
-        rounds: Browser rounds.
-        browser: Whether to measure in Chromium.
-        json_path: Where to write every figure and sample as JSON, if anywhere.
-        only_refresh: Measure only the refresh path (the ratio table).
+        settings: Configuration of the servers started here.
+        options: What to measure.
+        json_path: Where to write every figure and raw sample as JSON, if anywhere.
 
     """
-    series: dict[str, list[float]] = {}
-    if not only_refresh:
-        with live_plotwise(settings) as url:
-            series.update(measure_turns(url, turns))
-            if browser:
-                series.update(measure_browser(url, rounds))
-    refresh = measure_refresh(settings)
-    rows = []
-    for name, values in series.items():
-        p95 = percentile(values, 95)
-        target = TARGETS_MS.get(name)
-        rows.append(
-            {
-                "figure": name,
-                "n": len(values),
-                "p50": statistics.median(values),
-                "p95": p95,
-                "max": max(values),
-                "target_p95": target,
-                "met": None if target is None else p95 <= target,
-            }
-        )
-    if rows:
-        _print_table(rows)
-        print()
-    refresh_met = _print_refresh(refresh)
+    figures: list[Figure] = []
+    raw: dict[str, Any] = {}
+    # A store of its own: the bench's conversations and artifacts stay out of the user's.
+    with tempfile.TemporaryDirectory(prefix="plotwise-bench-") as scratch:
+        store = f"sqlite:///{Path(scratch) / 'store.db'}"
+        settings = settings.model_copy(update={"database_url": store})
+        if not options.only_refresh:
+            _server_figures({**SERVER_ENV, "PLOTWISE_DATABASE_URL": store}, options, figures, raw)
+        from plotwise.bench.refresh import measure_refresh
+
+        _step("refresh ratios")
+        raw["refresh"] = measure_refresh(settings, runs=options.runs)
+        figures += fig.refresh_figures(raw["refresh"])
+        if not options.only_refresh:
+            _in_process_figures(settings, options, figures, raw)
+    print(render_table(figures))
     if json_path is not None:
-        document = {"figures": rows, "samples": series, "refresh": refresh}
-        json_path.write_text(json.dumps(document, indent=2))
-    return 0 if refresh_met and all(r["met"] is not False for r in rows) else 1
+        document = {"figures": [f.as_json() for f in figures], "raw": raw}
+        json_path.write_text(json.dumps(document, indent=2, default=str))
+    return 0 if all_met(figures) else 1
 
 
-def _print_refresh(figures: list[dict[str, float]]) -> bool:
-    """Print the refresh ratios; return whether the largest result meets `RATIO_TARGET`."""
-    header = (
-        f"{'refresh (Arrow over HTTP)':<26} {'http ms':>9} {'duckdb ms':>10} {'ratio':>6} "
-        f"{'target':>7}  met"
-    )
-    print(header)
-    print("-" * len(header))
-    largest = max(figures, key=lambda f: f["rows"])
-    for f in figures:
-        target = f"{RATIO_TARGET:.1f}" if f is largest else "-"
-        met = ("yes" if f["ratio"] <= RATIO_TARGET else "NO") if f is largest else "-"
-        print(
-            f"{int(f['rows']):>21,} rows {f['http_ms']:>9.1f} {f['duckdb_ms']:>10.1f} "
-            f"{f['ratio']:>6.2f} {target:>7}  {met}"
-        )
-    return largest["ratio"] <= RATIO_TARGET
+def _server_figures(
+    env: dict[str, str], options: BenchOptions, figures: list[Figure], raw: dict[str, Any]
+) -> None:
+    """Turns, concurrency, memory and question-to-chart, against ``plotwise serve``."""
+    from plotwise.bench.turns import measure_concurrent, measure_turns
+
+    _step("starting plotwise serve")
+    with plotwise_process(env) as server:
+        fresh = _rss(server.pid)
+        _step(f"{options.turns} turns")
+        sequential = measure_turns(server.url, options.turns)
+        idle = _rss(server.pid)
+        _step(f"{options.concurrent} concurrent turns")
+        with PeakSampler(server.pid) as peak:
+            concurrent = measure_concurrent(server.url, options.concurrent)
+        raw["turns"] = [t.__dict__ for t in sequential]
+        raw["concurrent"] = [t.__dict__ for t in concurrent]
+        raw["memory"] = {"fresh": fresh, "idle": idle, "peak": [peak.peak_main, peak.peak_tree]}
+        figures += fig.turn_figures(sequential)
+        figures += fig.concurrent_figures(concurrent)
+        figures += fig.memory_figures(fresh, idle, (peak.peak_main, peak.peak_tree))
+        if options.browser:
+            from plotwise.bench.browser import measure_browser
+
+            _step("questions to charts in Chromium")
+            raw["browser"] = measure_browser(server.url, options.rounds)
+            figures += fig.browser_figures(raw["browser"])
 
 
-def _print_table(rows: list[dict]) -> None:
-    header = f"{'figure':<32} {'n':>4} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'target':>8}  met"
-    print(header)
-    print("-" * len(header))
-    for r in rows:
-        target = f"{r['target_p95']:.0f}" if r["target_p95"] is not None else "-"
-        met = {True: "yes", False: "NO", None: "-"}[r["met"]]
-        print(
-            f"{r['figure']:<32} {r['n']:>4} {r['p50']:>9.1f} {r['p95']:>9.1f} {r['max']:>9.1f} "
-            f"{target:>8}  {met}"
-        )
+def _in_process_figures(
+    settings: Settings, options: BenchOptions, figures: list[Figure], raw: dict[str, Any]
+) -> None:
+    """Series renders, bundle size, the Datasette peer and TPC-H."""
+    from plotwise.bench.bundle import bundle_sizes
+
+    if options.browser:
+        from plotwise.bench.series import measure_series
+
+        _step("series renders in Chromium")
+        raw["series"] = measure_series(settings, max(1, options.rounds // 3))
+        figures += fig.series_figures(raw["series"])
+    raw["bundle"] = bundle_sizes(settings.sandbox_dist)
+    figures.append(fig.bundle_figure(raw["bundle"]))
+    if options.peer:
+        from plotwise.bench.datasette import measure_peer
+
+        _step("Datasette beside the data endpoint")
+        raw["peer"] = measure_peer(settings, runs=options.runs)
+        figures += fig.peer_figures(raw["peer"])
+    if options.tpch_scales:
+        from plotwise.bench.tpch import measure_tpch
+
+        _step(f"TPC-H at SF {', '.join(f'{s:g}' for s in options.tpch_scales)}")
+        raw["tpch"] = measure_tpch(settings, options.tpch_scales, options.tpch_runs)
+        figures += fig.tpch_figures(raw["tpch"])
+
+
+def _step(what: str) -> None:
+    """Say on stderr what is being measured (a full run takes minutes)."""
+    print(f"bench: {what}...", file=sys.stderr, flush=True)
+
+
+def _rss(pid: int) -> tuple[int, int]:
+    """``(server VmRSS, server and workers)`` in bytes, now."""
+    return status(pid).get("VmRSS", 0), tree_rss(pid)

@@ -9,11 +9,8 @@ this process, to produce the same result as Arrow by its faster way (issue 7: at
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
-import statistics
-import time
 from collections.abc import Callable
 from contextlib import closing
 from urllib.parse import urlsplit
@@ -22,10 +19,12 @@ import duckdb
 import pyarrow as pa
 
 from plotwise.app import create_app
-from plotwise.artifact.store import ArtifactRecord, new_artifact_id
+from plotwise.bench.artifacts import register_artifact
 from plotwise.bench.server import live_server
+from plotwise.bench.stats import interleaved_medians
 from plotwise.data.engine import open_engine
 from plotwise.data.nycflights13 import parquet_paths
+from plotwise.errors import BenchError
 from plotwise.settings import Settings
 from plotwise.sql.arrow_result import ARROW_STREAM
 from plotwise.sql.worker_main import BATCH_ROWS
@@ -33,31 +32,8 @@ from plotwise.sql.worker_main import BATCH_ROWS
 SIZES = (10_000, 100_000)
 """Result sizes in rows."""
 
-SETTLE_S = 0.05
-"""Pause before each timed run, in seconds."""
-
 RATIO_TARGET = 1.3
 """Most the 100k-row ratio may be (issue 7, item 8)."""
-
-
-def _interleaved_medians(actions: list[Callable[[], object]], runs: int) -> list[float]:
-    """Median wall time of each action in ms, the actions taking turns (after a warm-up round).
-
-    Taking turns gives every action the same share of the machine's slow drifts, which runs in
-    blocks do not; a pause of `SETTLE_S` before each run keeps one action's background work
-    (the cache adopting a file, DuckDB's threads winding down) out of the next one's time.
-    """
-    for action in actions:
-        action()
-    times: list[list[float]] = [[] for _ in actions]
-    for _ in range(runs):
-        for action, spent in zip(actions, times, strict=True):
-            # Let the last action's leftovers (freed pages, a cache thread) settle first.
-            time.sleep(SETTLE_S)
-            started = time.perf_counter()
-            action()
-            spent.append((time.perf_counter() - started) * 1000)
-    return [statistics.median(spent) for spent in times]
 
 
 def _duckdb_actions(
@@ -83,7 +59,7 @@ def measure_refresh(settings: Settings, runs: int = 15) -> list[dict[str, float]
         runs: Timed runs of each side per size, taking turns (after one warm-up each).
 
     Raises:
-        RuntimeError: The server answered something other than an Arrow stream of the rows.
+        BenchError: The server answered something other than an Arrow stream of the rows.
 
     """
     bench_settings = settings.model_copy(update={"max_rows": max(SIZES)})
@@ -99,23 +75,12 @@ def measure_refresh(settings: Settings, runs: int = 15) -> list[dict[str, float]
         client = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
         for rows in SIZES:
             sql = f"SELECT * FROM flights LIMIT {rows}"
-            artifact_id = new_artifact_id()
-            record = ArtifactRecord(
-                artifact_id=artifact_id,
-                conversation_id=None,
-                prompt=f"bench: {rows} rows",
-                code="export default function App() { return null; }",
-                language="tsx",
-                query_id=None,
-                sql=sql,
-            )
-            # The store's work runs in a worker thread, so any event loop may await it.
-            asyncio.run(app.state.services.artifacts.add(record))
+            artifact_id = register_artifact(app, sql, prompt=f"bench: {rows} rows")
             fetch = _fetcher(client, artifact_id)
             table = pa.ipc.open_stream(fetch()).read_all()
             if table.num_rows != rows:
-                raise RuntimeError(f"expected {rows} rows as Arrow, got {table.num_rows}")
-            http_ms, *duckdb_ms = _interleaved_medians(
+                raise BenchError(f"expected {rows} rows as Arrow, got {table.num_rows}")
+            http_ms, *duckdb_ms = interleaved_medians(
                 [fetch, *_duckdb_actions(cursor, sql, rows)], runs
             )
             figures.append(
@@ -140,7 +105,7 @@ def _fetcher(client: http.client.HTTPConnection, artifact_id: str) -> Callable[[
         response = client.getresponse()
         content = response.read()
         if response.status != 200 or response.getheader("Content-Type") != ARROW_STREAM:
-            raise RuntimeError(f"the data endpoint answered {response.status}: {content[:200]!r}")
+            raise BenchError(f"the data endpoint answered {response.status}: {content[:200]!r}")
         return content
 
     return fetch

@@ -47,12 +47,21 @@ def live_plotwise(settings: Settings, *, model: Model | None = None) -> Iterator
         The app's base URL; ``GET /api/config`` names the sandbox's.
 
     """
+    with live_plotwise_app(settings, model=model) as (url, _app):
+        yield url
+
+
+@contextmanager
+def live_plotwise_app(
+    settings: Settings, *, model: Model | None = None
+) -> Iterator[tuple[str, FastAPI]]:
+    """`live_plotwise`, also yielding the app itself (its ``state.services``) beside its URL."""
     ports = {"host": "127.0.0.1", "port": free_port(), "sandbox_port": free_port()}
     while ports["sandbox_port"] == ports["port"]:
         ports["sandbox_port"] = free_port()
     servers = build_servers(settings.model_copy(update=ports), model=model, log_level="warning")
     with _running(servers):
-        yield f"http://127.0.0.1:{ports['port']}"
+        yield f"http://127.0.0.1:{ports['port']}", servers[0].config.app
 
 
 @contextmanager

@@ -1,0 +1,202 @@
+"""postMessage-to-rendered time of big line series in the sandbox, through Chromium.
+
+A page on the app's origin opens the sandbox frame itself, connects to it as the chat UI does
+(``connect`` with a MessageChannel port), and times each ``render`` message from
+``postMessage`` to the sandbox's ``rendered`` answer (a React commit of the chart). The rows are
+what the artifact data endpoint answers for a series of 1,000, 10,000 and 50,000 flights (every
+departure's delay, in time order), so a server that downsamples long series (issue 11) is
+measured with its downsampling; the figure says whether the answer was downsampled. The
+component is the local analyst's own line chart.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from plotwise.bench.artifacts import register_artifact
+from plotwise.bench.browser import CHROMIUM_ARGS, require_chromium
+from plotwise.bench.server import live_plotwise_app
+from plotwise.errors import BenchError
+from plotwise.local.components import ChartSpec, render_component
+from plotwise.settings import Settings
+from plotwise.sql.result import ColumnSchema
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Frame, Page
+
+SIZES = (1_000, 10_000, 50_000)
+"""Series lengths in points (rows of the query)."""
+
+RENDER_TIMEOUT_MS = 120_000
+"""Longest wait for one render before the figure fails."""
+
+SETTLE_MS = 300
+"""Pause in the frame between clearing the chart and the timed render."""
+
+_SQL = (
+    "SELECT make_timestamp(year, month, day, hour, minute, 0.0) AS departure, dep_delay "
+    "FROM flights WHERE dep_delay IS NOT NULL ORDER BY departure, carrier, flight LIMIT {rows}"
+)
+
+# Runs in the app page: open the sandbox frame and connect to it (see frontend useSandbox.ts).
+_CONNECT = """async (sandboxUrl) => {
+  const frame = document.createElement("iframe");
+  frame.setAttribute("sandbox", "allow-scripts");
+  // On screen: Chromium throttles animation frames in hidden cross-origin frames.
+  frame.style.cssText =
+    "position: fixed; top: 0; left: 0; z-index: 9; width: 900px; height: 500px; background: #fff";
+  const loaded = new Promise((resolve) => frame.addEventListener("load", resolve, { once: true }));
+  frame.src = sandboxUrl;
+  document.body.appendChild(frame);
+  await loaded;
+  const channel = new MessageChannel();
+  const bench = { port: channel.port1, rows: {}, waiting: null };
+  window.__bench = bench;
+  const ready = new Promise((resolve) => { bench.waiting = resolve; });
+  channel.port1.onmessage = (event) => {
+    const message = event.data;
+    if (message.type === "height") return;
+    if (bench.waiting) bench.waiting({ message, at: performance.now() });
+  };
+  frame.contentWindow.postMessage({ type: "connect", protocol: 2 }, "*", [channel.port2]);
+  const answer = await ready;
+  return answer.message.type;
+}"""
+
+_LOAD = """async ([key, url]) => {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ refresh: false }),
+  });
+  const body = await response.json();
+  const names = body.columns.map((c) => c.name);
+  const rows = body.rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])));
+  const { downsampled, original_row_count, downsample } = body;
+  window.__bench.rows[key] = { rows, meta: { downsampled, original_row_count, downsample } };
+  return rows.length;
+}"""
+
+_POST = """async ([key, code, timeoutMs]) => {
+  const bench = window.__bench;
+  const answered = new Promise((resolve, reject) => {
+    bench.waiting = resolve;
+    setTimeout(() => reject(new Error("no answer to render in " + timeoutMs + " ms")), timeoutMs);
+  });
+  const empty = { rows: [], meta: { downsampled: false, original_row_count: 0, downsample: null } };
+  const { rows, meta } = key === null ? empty : bench.rows[key];
+  const started = performance.timeOrigin + performance.now();
+  bench.port.postMessage({ type: "render", code, data: rows, params: {}, meta });
+  const { message } = await answered;
+  if (message.type !== "rendered") throw new Error(JSON.stringify(message));
+  return { started, sandboxMs: message.ms };
+}"""
+
+# Runs in the sandbox frame before a timed render: resolves (epoch ms, the clock both frames
+# share) at the first animation frame after the chart's line is in the DOM. The sandbox's own
+# `rendered` message comes at React's first commit, before ResponsiveContainer has measured
+# itself and drawn the chart, so it is not the end of the render.
+_ARM = """async (settleMs) => {
+  const drawn = () => document.querySelector("path.recharts-line-curve[d]");
+  // Let the last chart's leftovers (its unmount, garbage collection) pass before timing.
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  window.__drawn = new Promise((resolve) => {
+    const now = () => performance.timeOrigin + performance.now();
+    const finish = () => requestAnimationFrame(() => resolve(now()));
+    const observer = new MutationObserver(() => {
+      if (drawn()) { observer.disconnect(); finish(); }
+    });
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+  });
+  return drawn() === null;
+}"""
+
+
+def line_component() -> str:
+    """The local analyst's line chart of ``dep_delay`` over ``departure`` (no dots)."""
+    columns = [
+        ColumnSchema(name="departure", type="TIMESTAMP"),
+        ColumnSchema(name="dep_delay", type="DOUBLE"),
+    ]
+    spec = ChartSpec("line", x="departure", y="dep_delay", label="departure delay", rows=max(SIZES))
+    return render_component(spec, columns)
+
+
+def measure_series(settings: Settings, rounds: int) -> list[dict[str, Any]]:
+    """Time renders of each series size; one row per size.
+
+    Args:
+        settings: Configuration; the row cap is raised to the largest size for this server.
+        rounds: Timed renders per size, the sizes taking turns (after one warm-up render).
+
+    Returns:
+        Rows of ``points`` (asked for), ``rows_sent`` (posted to the frame, with the answer's
+        ``meta``), ``downsampled`` and ``method`` (the data endpoint's flags),
+        ``ms`` (median from postMessage to the line drawn), ``sandbox_ms`` (the sandbox's median
+        from receiving the message to commit) and ``samples`` (every ``ms``).
+
+    Raises:
+        BenchError: Playwright or Chromium is missing, or a render failed.
+
+    """
+    sync_playwright, executable = require_chromium()
+    code = line_component()
+    bench_settings = settings.model_copy(update={"max_rows": max(SIZES)})
+    with live_plotwise_app(bench_settings) as (url, app):
+        paths = {}
+        meta = {}
+        for rows in SIZES:
+            artifact_id = register_artifact(
+                app, _SQL.format(rows=rows), prompt=f"bench: {rows} points", code=code
+            )
+            paths[rows] = f"/api/artifacts/{artifact_id}/data"
+            body = (
+                httpx.post(url + paths[rows], json={"refresh": True}, timeout=60)
+                .raise_for_status()
+                .json()
+            )
+            meta[rows] = {
+                "rows_sent": len(body["rows"]),
+                "downsampled": bool(body.get("downsampled")),
+                "method": body.get("downsample"),
+            }
+        sandbox_url = httpx.get(f"{url}/api/config", timeout=10).json()["sandbox_url"]
+        samples: dict[int, list[dict[str, float]]] = {rows: [] for rows in SIZES}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url)
+            answer = page.evaluate(_CONNECT, sandbox_url)
+            if answer != "ready":
+                raise BenchError(f"the sandbox answered {answer!r} to connect")
+            for rows in SIZES:
+                page.evaluate(_LOAD, [rows, paths[rows]])
+            frame = next(f for f in page.frames if f.url.startswith(sandbox_url))
+            for _ in range(rounds):
+                for rows in SIZES:
+                    samples[rows].append(_timed_render(page, frame, rows, code))
+            browser.close()
+    return [
+        {
+            "points": rows,
+            **meta[rows],
+            "ms": statistics.median(s["ms"] for s in samples[rows]),
+            "sandbox_ms": statistics.median(s["sandbox_ms"] for s in samples[rows]),
+            "samples": [s["ms"] for s in samples[rows]],
+        }
+        for rows in SIZES
+    ]
+
+
+def _timed_render(page: Page, frame: Frame, rows: int, code: str) -> dict[str, float]:
+    """Clear the chart, then time one render of the ``rows`` series to its line being drawn."""
+    page.evaluate(_POST, [None, code, RENDER_TIMEOUT_MS])
+    if not frame.evaluate(_ARM, SETTLE_MS):
+        raise BenchError("the chart still shows a line after a render without data")
+    posted = page.evaluate(_POST, [rows, code, RENDER_TIMEOUT_MS])
+    drawn = frame.evaluate("window.__drawn")
+    return {"ms": drawn - posted["started"], "sandbox_ms": posted["sandboxMs"] or 0.0}

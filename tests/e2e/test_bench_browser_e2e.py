@@ -1,0 +1,32 @@
+"""The bench's browser figures run end to end in Chromium (values are not judged here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from plotwise.bench import series
+from plotwise.bench.browser import measure_browser
+from plotwise.settings import Settings
+from support.live_server import live_plotwise
+
+pytestmark = pytest.mark.browser
+
+
+def test_series_renders_are_timed_to_the_drawn_line(e2e_settings: Settings, monkeypatch):
+    monkeypatch.setattr(series, "SIZES", (200, 1_000))
+    rows = series.measure_series(e2e_settings, rounds=2)
+    assert [r["points"] for r in rows] == [200, 1_000]
+    for r in rows:
+        # What the data endpoint answered reached the frame (downsampled or not).
+        assert 0 < r["rows_sent"] <= r["points"]
+        assert r["downsampled"] or r["rows_sent"] == r["points"]
+        assert len(r["samples"]) == 2 and all(ms > 0 for ms in r["samples"])
+        assert r["sandbox_ms"] >= 0
+
+
+def test_question_to_chart_and_rerender_are_measured(e2e_settings: Settings):
+    with live_plotwise(e2e_settings) as url:
+        figures = measure_browser(url, rounds=1)
+    assert len(figures["question_to_chart_ms"]) == 1
+    assert len(figures["param_rerender_1000_points_ms"]) == 1
+    assert all(ms > 0 for ms in figures["question_to_chart_ms"])
