@@ -14,18 +14,16 @@ import http.client
 import json
 import math
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from plotwise.bench.artifacts import register_artifact
+from plotwise.bench.process import child_server
 from plotwise.bench.server import free_port, live_server
 from plotwise.bench.sqlite_copy import build_sqlite
 from plotwise.bench.stats import interleaved_medians
@@ -102,36 +100,11 @@ def datasette_server(database: Path) -> Iterator[str]:
         "max_returned_rows",
         "100000",
     ]
-    with tempfile.TemporaryFile() as log:
-        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_for(child, url, log)
-            yield url
-        finally:
-            child.send_signal(signal.SIGTERM)
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-
-
-def _wait_for(child: subprocess.Popen[bytes], url: str, log: Any) -> None:
-    address = urlsplit(url)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline and child.poll() is None:
-        try:
-            with closing(
-                http.client.HTTPConnection(address.hostname, address.port, timeout=2)
-            ) as c:
-                c.request("GET", "/-/versions.json")
-                if c.getresponse().status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    log.seek(0)
-    raise BenchError(f"datasette did not start: {log.read()[-2000:].decode(errors='replace')}")
+    url = f"http://127.0.0.1:{port}"
+    with child_server(
+        command, url, "/-/versions.json", "datasette", start_timeout_s=START_TIMEOUT_S
+    ):
+        yield url
 
 
 def datasette_fetcher(

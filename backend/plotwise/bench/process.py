@@ -69,14 +69,47 @@ def plotwise_process(env: dict[str, str] | None = None) -> Iterator[ServerProces
         "--sandbox-port",
         str(sandbox_port),
     ]
+    url = f"http://127.0.0.1:{port}"
+    with child_server(command, url, "/api/health", "plotwise serve", env=child_env) as pid:
+        yield ServerProcess(url=url, pid=pid)
+
+
+@contextmanager
+def child_server(
+    command: list[str],
+    url: str,
+    health_path: str,
+    name: str,
+    *,
+    env: dict[str, str] | None = None,
+    start_timeout_s: float = START_TIMEOUT_S,
+) -> Iterator[int]:
+    """Run an HTTP server as a child process until the block ends (SIGTERM, then SIGKILL).
+
+    Its output goes to a temporary log file, whose end is quoted if it fails to start.
+
+    Args:
+        command: The server's command line.
+        url: Its base URL once up.
+        health_path: A path that answers 200 once it serves.
+        name: What to call it in errors.
+        env: Its environment (this process's when None).
+        start_timeout_s: Longest wait for ``health_path`` to answer, in seconds.
+
+    Yields:
+        The child's process id, once ``health_path`` answers 200.
+
+    Raises:
+        BenchError: The child exited or did not answer within ``start_timeout_s``.
+
+    """
     with tempfile.TemporaryFile() as log:
         child = subprocess.Popen(
-            command, env=child_env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
-        url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(child, url, log)
-            yield ServerProcess(url=url, pid=child.pid)
+            _wait_until_up(child, url + health_path, log, name, start_timeout_s)
+            yield child.pid
         finally:
             child.send_signal(signal.SIGTERM)
             try:
@@ -86,17 +119,19 @@ def plotwise_process(env: dict[str, str] | None = None) -> Iterator[ServerProces
                 child.wait()
 
 
-def _wait_until_up(child: subprocess.Popen[bytes], url: str, log: IO[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def _wait_until_up(
+    child: subprocess.Popen[bytes], health: str, log: IO[bytes], name: str, timeout_s: float
+) -> None:
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if child.poll() is not None:
             break
         try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+            if httpx.get(health, timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
     log.seek(0)
     tail = log.read()[-2000:].decode(errors="replace")
-    raise BenchError(f"plotwise serve did not start (exit {child.poll()}): {tail}")
+    raise BenchError(f"{name} did not start (exit {child.poll()}): {tail}")
