@@ -168,13 +168,35 @@ def test_local_state_and_the_parent_are_out_of_reach(browser: Browser, app_url, 
     assert hits == []
 
 
+def settled_height(page: Page) -> str:
+    """The frame's height once the sandbox's own resizes are over (unchanged for 300 ms).
+
+    The frame follows its content's height over the port (a chart draws after React's first
+    commit), so a spoof test compares against the height the content settled at.
+    """
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+          const frame = document.querySelector('[data-testid="artifact-frame"]');
+          let last = frame.style.height, since = performance.now();
+          const started = since;
+          const tick = () => {
+            const now = performance.now();
+            if (frame.style.height !== last) { last = frame.style.height; since = now; }
+            if (now - since >= 300 || now - started > 5000) resolve(last);
+            else requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+        })"""
+    )
+
+
 def test_spoofed_messages_towards_the_app_are_ignored(browser: Browser, app_url, leak):
     context = browser.new_context()
     try:
         page = context.new_page()
         host = ask(page, app_url, QUESTION)
         frame_element = page.get_by_test_id("artifact-frame")
-        height = frame_element.evaluate("f => f.style.height")
+        height = settled_height(page)
         seq = host.get_attribute("data-render-seq")
         report = run_vector(sandbox_frame(page), by_name("post-message-parent"), leak)
         page.wait_for_timeout(500)
