@@ -182,6 +182,8 @@ def test_shapes_come_from_the_column_types() -> None:
     assert shape("DOUBLE", "DECIMAL(10,2)").kind == "series"
     assert shape("VARCHAR", "BIGINT").kind == "categories"
     assert shape("VARCHAR", "VARCHAR", "BIGINT") is None
+    # Raw records (several text columns beside a time and numbers) are no chart series.
+    assert shape("TIMESTAMP", "VARCHAR", "VARCHAR", "BIGINT") is None
     assert shape("INTERVAL", "BIGINT") is None
     assert shape("BIGINT") is None
 

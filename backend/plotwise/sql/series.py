@@ -61,6 +61,10 @@ class Shape:
     temporal: bool
 
 
+MAX_SERIES_LABELS = 1
+"""Most text (or boolean) columns a series result may have: the one naming its series."""
+
+
 def detect_shape(columns: Sequence[ColumnSchema]) -> Shape | None:
     """The shape the column types allow, or None when the result is not a series or categories.
 
@@ -72,6 +76,10 @@ def detect_shape(columns: Sequence[ColumnSchema]) -> Shape | None:
     numeric = [i for i, kind in enumerate(kinds) if kind == "numeric"]
     labels = tuple(i for i, kind in enumerate(kinds) if kind == "label")
     temporal = [i for i, kind in enumerate(kinds) if kind == "temporal"]
+    if len(labels) > MAX_SERIES_LABELS:
+        # Several text columns make a table of records (raw rows), not a chart's series; the
+        # check is by types alone, so such results (a refresh of 100k flights) cost nothing here.
+        return None
     if temporal and numeric:
         return Shape("series", temporal[0], labels, tuple(numeric), temporal=True)
     if not temporal and len(numeric) >= 2 and kinds[0] == "numeric":
