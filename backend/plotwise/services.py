@@ -259,14 +259,14 @@ class Services:
         name = self.model_choice(model_name)
         if self.http_client is None and name != "local":
             self.http_client = provider_http_client(self.settings)
-        lexicon = self.context(_names(datasets)).lexicon
+        lexicon = self.context(datasets).lexicon
         return build_model(self.settings, lexicon, self.http_client, name=name)
 
     def deps(
         self, datasets: Sequence[str] | None = None, conversation_id: str | None = None
     ) -> TurnDeps:
         """Dependencies of one agent run against the active ``datasets`` (default: None)."""
-        context = self.context(_names(datasets))
+        context = self.context(datasets)
         return TurnDeps(
             sql=context.sql,
             jobs=self.jobs,
@@ -301,10 +301,3 @@ def _function_tool_names(agent: Agent[TurnDeps, str]) -> list[str]:
         if isinstance(toolset, FunctionToolset)
         for name in toolset.tools
     ]
-
-
-def _names(datasets: Sequence[str] | str | None) -> list[str] | None:
-    """Accept one name as well as a list (callers from before several datasets could be active)."""
-    if isinstance(datasets, str):
-        return [datasets]
-    return list(datasets) if datasets else None

@@ -17,6 +17,8 @@ from pydantic_ai.messages import ModelMessage, ModelRequest
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
 from plotwise.app import create_app
+from plotwise.errors import SQLRefusedError
+from plotwise.sql.service import SQLService
 from support.datasets import error_of, settings_for, upload_and_commit
 from support.live_server import live_server
 from support.scripted import COMPONENT
@@ -163,3 +165,18 @@ def test_choosing_datasets_for_a_conversation(server):
         assert "unknown dataset 'nope'" in error_of(refused, 400, "bad_request")
         reset = httpx.put(f"{url}/api/conversations/{conversation}/datasets", json={"datasets": []})
         assert reset.json()["datasets"] == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("refresh", [True, False])
+async def test_a_table_outside_the_scope_is_refused_also_when_the_cache_holds_it(
+    catalog, settings, refresh
+):
+    sql = "SELECT carrier, count(*) AS n FROM flights GROUP BY carrier"
+    everything = SQLService.create(catalog, settings)
+    await everything.execute(sql)  # now cached
+    only_airlines = everything.scoped(["airlines"])
+    with pytest.raises(SQLRefusedError, match='"flights" belongs to dataset "nycflights13"'):
+        await only_airlines.execute(sql, refresh=refresh)
+    with pytest.raises(SQLRefusedError, match='"flights" belongs to dataset "nycflights13"'):
+        await only_airlines.execute_table(sql, refresh=refresh)

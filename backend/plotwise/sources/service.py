@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Final, Literal, TypeVar
 
 from pydantic import JsonValue
@@ -120,11 +120,8 @@ class PostgresQueryService:
         query_id = query_id or new_query_id()
         version = await self._version()
         key = cache_key(sql, dict(bound), version, self.settings.max_rows)
-        if not refresh and (hit := self.cache.get_table(key)) is not None:
-            answer, info = hit
-            return replace(
-                answer, result=answer.result.model_copy(update={"query_id": query_id})
-            ), info
+        if not refresh and (hit := self.cache.answer_table(key, query_id)) is not None:
+            return hit
         fetched = await self._fetch(sql, specs, bound)
         table = await asyncio.get_running_loop().run_in_executor(
             _threads(), arrow_table, fetched.columns, fetched.rows

@@ -89,6 +89,14 @@ class ResultCache:
             **result.model_copy(update={"query_id": query_id}).model_dump(), cache=info
         )
 
+    def answer_table(self, key: str, query_id: str) -> tuple[ArrowResult, CacheInfo] | None:
+        """As `answer`, for results stored with `put_table`."""
+        hit = self.get_table(key)
+        if hit is None:
+            return None
+        answer, info = hit
+        return replace(answer, result=answer.result.model_copy(update={"query_id": query_id})), info
+
     def keep(self, key: str, result: QueryResult) -> CachedResult:
         """Store a fresh result under ``key`` (see `put`) and return it with its cache info."""
         return CachedResult(**result.model_dump(), cache=self.put(key, result))

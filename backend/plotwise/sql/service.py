@@ -8,7 +8,7 @@ what callers depend on: `SQLService` (DuckDB) satisfies it, and so does a Postgr
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from pydantic import JsonValue
@@ -114,20 +114,23 @@ class SQLService:
         """
         specs = list(param_specs)
         query_id = query_id or new_query_id()
-        self._check_scope(sql, specs)
         key = self._key(sql, specs, param_values)
         if not refresh and (hit := self.cache.answer(key, query_id)) is not None:
+            self._check_scope(sql, specs)
             return hit
-        result = await run_query(
-            self.catalog,
-            sql,
-            max_rows=self.settings.max_rows,
-            timeout_s=self.settings.query_timeout_s,
-            query_id=query_id,
-            param_specs=specs,
-            param_values=param_values,
-            tables=self.tables,
-        )
+        try:
+            result = await run_query(
+                self.catalog,
+                sql,
+                max_rows=self.settings.max_rows,
+                timeout_s=self.settings.query_timeout_s,
+                query_id=query_id,
+                param_specs=specs,
+                param_values=param_values,
+                tables=self.tables,
+            )
+        except SQLRefusedError as refusal:
+            raise self._in_scope_terms(sql, specs, refusal) from None
         return self.cache.keep(key, result)
 
     async def execute_table(
@@ -152,57 +155,73 @@ class SQLService:
         """
         specs = list(param_specs)
         query_id = query_id or new_query_id()
-        self._check_scope(sql, specs)
         key = self._key(sql, specs, param_values)
-        if not refresh and (hit := self.cache.get_table(key)) is not None:
-            answer, info = hit
-            result = answer.result.model_copy(update={"query_id": query_id})
-            return replace(answer, result=result), info
-        answer = await run_query_table(
-            self.catalog,
-            sql,
-            max_rows=self.settings.max_rows,
-            timeout_s=self.settings.query_timeout_s,
-            query_id=query_id,
-            param_specs=specs,
-            param_values=param_values,
-            tables=self.tables,
-        )
+        if not refresh and (hit := self.cache.answer_table(key, query_id)) is not None:
+            self._check_scope(sql, specs)
+            return hit
+        try:
+            answer = await run_query_table(
+                self.catalog,
+                sql,
+                max_rows=self.settings.max_rows,
+                timeout_s=self.settings.query_timeout_s,
+                query_id=query_id,
+                param_specs=specs,
+                param_values=param_values,
+                tables=self.tables,
+            )
+        except SQLRefusedError as refusal:
+            raise self._in_scope_terms(sql, specs, refusal) from None
         return answer, self.cache.put_table(key, answer)
 
     def _check_scope(self, sql: str, specs: Sequence[QueryParamSpec]) -> None:
-        """Refuse SQL outside ``tables`` before the cache could answer it.
+        """Refuse SQL outside ``tables`` that the cache is about to answer.
+
+        A query that runs is checked by the runner's guard instead: one parse either way.
 
         Raises:
-            SQLRefusedError: The guard refused it; a table of an inactive dataset is named
-                with its dataset (rule ``unknown_table``).
+            SQLRefusedError: As `_in_scope_terms`.
 
         """
         if self.tables is None:
             return
-        names = [spec.name for spec in specs]
         try:
-            validate_select(sql, tables=self.tables, params=names)
+            validate_select(sql, tables=self.tables, params=[spec.name for spec in specs])
         except SQLRefusedError as refusal:
-            if refusal.rule != "unknown_table":
-                raise
-            try:
-                tree = validate_select(sql, tables=self.catalog.tables, params=names)
-            except SQLRefusedError:
-                raise refusal from None
-            outside = sorted(
-                {t.name.lower() for t in tree.find_all(exp.Table)}
-                & {t.lower() for t in self.catalog.tables} - self.tables
+            raise self._in_scope_terms(sql, specs, refusal) from None
+
+    def _in_scope_terms(
+        self, sql: str, specs: Sequence[QueryParamSpec], refusal: SQLRefusedError
+    ) -> SQLRefusedError:
+        """The guard's refusal, or, for a table of an inactive dataset, one naming its dataset.
+
+        Returns:
+            A refusal with rule ``unknown_table`` naming the table's dataset and the active
+            tables, when the unknown table is a catalog table outside ``tables``; else
+            ``refusal`` itself.
+
+        """
+        if self.tables is None or refusal.rule != "unknown_table":
+            return refusal
+        try:
+            tree = validate_select(
+                sql, tables=self.catalog.tables, params=[spec.name for spec in specs]
             )
-            if not outside:
-                raise
-            table = outside[0]
-            dataset = self.catalog.dataset_of(table)
-            raise SQLRefusedError(
-                "unknown_table",
-                f'table "{table}" belongs to dataset "{dataset}", which is not active in this '
-                f"conversation; query the active tables: {', '.join(sorted(self.tables))}",
-            ) from None
+        except SQLRefusedError:
+            return refusal
+        outside = sorted(
+            {t.name.lower() for t in tree.find_all(exp.Table)}
+            & {t.lower() for t in self.catalog.tables} - self.tables
+        )
+        if not outside:
+            return refusal
+        table = outside[0]
+        return SQLRefusedError(
+            "unknown_table",
+            f'table "{table}" belongs to dataset "{self.catalog.dataset_of(table)}", which is '
+            f"not active in this conversation; query the active tables: "
+            f"{', '.join(sorted(self.tables))}",
+        )
 
     def _key(
         self,
