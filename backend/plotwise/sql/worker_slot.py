@@ -32,6 +32,7 @@ from plotwise.errors import (
     SQLRefusedError,
 )
 from plotwise.settings import Settings
+from plotwise.sql.dispatch import Inbox
 from plotwise.sql.handoff import map_stream, remove_file, remove_leftovers, spool_path
 
 logger = logging.getLogger(__name__)
@@ -79,8 +80,8 @@ class SlotOwner(Protocol):
         """Whether the pool was closed."""
         ...
 
-    def next_job(self) -> Job | None:
-        """Block until a job (or None, the signal to stop) is queued."""
+    def next_job(self, inbox: Inbox[Job]) -> Job | None:
+        """Block until a job is there for the slot owning ``inbox`` (None: stop)."""
         ...
 
     def job_done(self) -> None:
@@ -165,6 +166,7 @@ class Slot:
         self.control: Connection | None = None
         self.busy = False
         self.started = 0
+        self.inbox: Inbox[Job] = Inbox()
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
@@ -187,7 +189,7 @@ class Slot:
         try:
             self._try_spawn()
             while not self.pool.closed:
-                job = self.pool.next_job()
+                job = self.pool.next_job(self.inbox)
                 if job is None:
                     break
                 if not job.claim(self):

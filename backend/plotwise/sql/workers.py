@@ -5,7 +5,8 @@ threaded server) with its own locked-down DuckDB and an address-space limit
 (``sql_worker_memory_mb``). A plain ``subprocess`` rather than a ``multiprocessing`` context:
 ``spawn`` and ``forkserver`` children re-import the server's ``__main__`` (pytest, the CLI), and
 a new interpreter starts in about 0.3 s. The server keeps one thread per worker, its *slot*; a
-slot takes jobs from the pool's shared queue, so queries wait there while every worker is busy.
+slot gets jobs from the pool's dispatcher (`plotwise.sql.dispatch`: the worker idle last takes
+the next job), and queries wait there in arrival order while every worker is busy.
 
 Time is enforced from outside: when a query is stopped (its time limit, or a cancelled caller)
 the slot (`plotwise.sql.worker_slot`) sends interrupts to the worker every few milliseconds; if
@@ -20,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import queue
 import threading
 import time
 from pathlib import Path
@@ -30,6 +30,7 @@ from plotwise.errors import (
     QueryTimeoutError,
 )
 from plotwise.settings import Settings
+from plotwise.sql.dispatch import Dispatcher, Inbox
 from plotwise.sql.handoff import remove_file
 from plotwise.sql.worker_slot import Job, Slot, WorkerAnswer
 
@@ -78,7 +79,7 @@ class WorkerPool:
         self.settings = settings
         self.files = dict(files)
         self.data_dir = settings.resolved_data_dir()
-        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._jobs: Dispatcher[Job] = Dispatcher()
         self._ids = itertools.count(1)
         self._closed = False
         self._retired = False
@@ -125,7 +126,9 @@ class WorkerPool:
             if self._retired:
                 raise PoolRetiredError("this worker pool was replaced")
             self._pending += 1
-        self._queue.put(job)
+        if not self._jobs.put(job):
+            self.job_done()
+            raise DatasetError("the catalog is closed")
         try:
             async with asyncio.timeout(timeout_s):
                 return await asyncio.shield(job.future)
@@ -143,9 +146,9 @@ class WorkerPool:
             job.stop(CANCEL_GRACE_S)
             raise
 
-    def next_job(self) -> Job | None:
-        """Block until a job (or None, the signal to stop) is queued; called by the slots."""
-        return self._queue.get()
+    def next_job(self, inbox: Inbox[Job]) -> Job | None:
+        """Block until a job is there for the slot owning ``inbox`` (None: stop); for slots."""
+        return self._jobs.take(inbox)
 
     def job_done(self) -> None:
         """A slot finished a job (answered, failed or dropped it); called by the slots."""
@@ -188,15 +191,10 @@ class WorkerPool:
         if self._closed:
             return
         self._closed = True
+        left = self._jobs.close()
         for slot in self._slots:
-            self._queue.put(None)
             slot.wake()
         for slot in self._slots:
             slot.thread.join(timeout=5)
-        while True:
-            try:
-                job = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if job is not None:
-                job.deliver(DatasetError("the catalog is closed"))
+        for job in left:
+            job.deliver(DatasetError("the catalog is closed"))
