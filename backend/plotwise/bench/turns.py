@@ -45,8 +45,9 @@ class TurnTiming:
     first_ms: float
     total_ms: float
     error: str | None
-    """Why the turn failed (an HTTP status or error, the last event if not ``done``, or ``no
-    data event``: every bench question is an aggregate that must run a query), else None."""
+    """Why the turn failed (an HTTP status or error; the last event and its data if not
+    ``done``; or ``no data event``: every bench question is an aggregate that must run a query),
+    else None."""
 
 
 async def time_turn(client: httpx.AsyncClient, question: str) -> TurnTiming:
@@ -54,6 +55,7 @@ async def time_turn(client: httpx.AsyncClient, question: str) -> TurnTiming:
     started = time.perf_counter()
     first = None
     last_event = None
+    last_data = ""
     queried = False
     try:
         async with client.stream("POST", "/api/chat", json={"message": question}) as response:
@@ -65,10 +67,12 @@ async def time_turn(client: httpx.AsyncClient, question: str) -> TurnTiming:
                     first = first or time.perf_counter()
                     last_event = line.removeprefix("event:").strip()
                     queried = queried or last_event == "data"
+                elif line.startswith("data:"):
+                    last_data = line.removeprefix("data:").strip()
     except httpx.HTTPError as exc:
         return _failed(started, type(exc).__name__)
     ended = time.perf_counter()
-    error = f"ended with {last_event}" if last_event != "done" else None
+    error = f"ended with {last_event}: {last_data[:300]}" if last_event != "done" else None
     if error is None and not queried:
         error = "no data event"
     return TurnTiming(((first or ended) - started) * 1000, (ended - started) * 1000, error)

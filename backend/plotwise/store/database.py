@@ -8,8 +8,9 @@ async code, `Database.run` calls them in a worker thread so the event loop never
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -38,6 +39,13 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._reader = engine.execution_options(**{BEGIN_MODE: "DEFERRED"})
+        # SQLite has one writer at a time. Its busy handler polls with sleeps and gives up
+        # after the busy timeout: 200 concurrent turns of one server hit it (storage_busy).
+        # Writers of this process queue on a lock instead; other processes still meet the
+        # busy timeout.
+        self._write_lock: AbstractContextManager[object] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Database:
@@ -76,7 +84,8 @@ class Database:
         """A session in one write transaction: committed when the block ends, else rolled back.
 
         On SQLite the transaction starts with ``BEGIN IMMEDIATE``: it holds the write lock from
-        the start, so concurrent writers wait their turn (up to the busy timeout).
+        the start. Writers of this process wait their turn on an in-process lock first (no
+        timeout); writers of other processes wait up to the busy timeout.
 
         Raises:
             StorageFullError, StorageReadOnlyError, StorageBusyError: The engine could not write;
@@ -84,7 +93,11 @@ class Database:
 
         """
         try:
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            with (
+                self._write_lock,
+                Session(self.engine, expire_on_commit=False) as session,
+                session.begin(),
+            ):
                 yield session
         except DBAPIError as exc:
             translated = storage_error(exc)
