@@ -52,7 +52,9 @@ def test_the_schema_lists_the_api():
     assert [path for path in SCHEMA_PATHS if not path.startswith("/api/")] in ([], ["/"])
 
 
-@pytest.mark.parametrize(("method", "path"), API_OPERATIONS, ids=" ".join)
+@pytest.mark.parametrize(
+    ("method", "path"), API_OPERATIONS, ids=[f"{method} {path}" for method, path in API_OPERATIONS]
+)
 def test_every_api_route_needs_the_token(token_server: str, method: str, path: str):
     url = token_server + _concrete(path)
     missing = httpx.request(method, url)
