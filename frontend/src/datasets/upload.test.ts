@@ -74,6 +74,7 @@ describe("sendUpload with an API token", () => {
     await settle();
     expect(gate.prompt.getState()).toEqual({ open: true, rejected: true });
     gate.submit("new");
+    await settle();
     expect(xhrs).toHaveLength(2);
     expect(xhrs[1]?.headers.Authorization).toBe("Bearer new");
     expect(xhrs[1]?.body?.get("file")).toBeInstanceOf(File);
