@@ -29,8 +29,17 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Default settings, but with a fresh data directory for this test session."""
-    return Settings(data_dir=tmp_path_factory.mktemp("data"))
+    """Default settings, but with a fresh data directory for this test session.
+
+    Per-client limits are off: the session's servers take many turns from one address (tests
+    of the limits set them).
+    """
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("data"),
+        chat_rate_per_minute=0,
+        upload_rate_per_minute=0,
+        max_turns_per_client=0,
+    )
 
 
 @pytest.fixture(scope="session")

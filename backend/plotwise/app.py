@@ -14,8 +14,10 @@ from pydantic_ai.models import Model
 from starlette.applications import Starlette
 from starlette.datastructures import URL
 from starlette.middleware import Middleware
+from starlette.types import Scope
 
 from plotwise import __version__
+from plotwise.access import install_access
 from plotwise.api.artifacts import router as artifacts_router
 from plotwise.api.chat import router as chat_router
 from plotwise.api.conversations import router as conversations_router
@@ -26,6 +28,7 @@ from plotwise.api.jobs import router as jobs_router
 from plotwise.api.sources import router as sources_router
 from plotwise.api.standalone import router as standalone_router
 from plotwise.api.templates import router as templates_router
+from plotwise.limits import BodyLimit, ConcurrencyCap, LimitedRoute, RateLimiter, RateLimits
 from plotwise.origins import COMMON_HEADERS, app_csp, app_origin, sandbox_csp, sandbox_origin
 from plotwise.security_headers import SecurityHeaders
 from plotwise.services import Services
@@ -87,6 +90,9 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
             return COMMON_HEADERS
         return {**COMMON_HEADERS, "Content-Security-Policy": app_csp(sandbox_origin(settings, url))}
 
+    _install_limits(app, settings)
+    install_access(app, settings)
+    # Added last, so outermost: every answer carries the headers, refusals included.
     app.add_middleware(SecurityHeaders, headers_for=app_headers)
 
     if (settings.frontend_dist / "index.html").exists():
@@ -126,6 +132,30 @@ def create_sandbox_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(middleware=[Middleware(SecurityHeaders, headers_for=sandbox_headers)])
     _mount_static(app, "/sandbox", settings.sandbox_dist)
     return app
+
+
+UPLOAD_ROUTE = ("POST", "/api/datasets")
+"""Uploads stream to their own limit (``PLOTWISE_MAX_UPLOAD_MB``), not ``max_body_kb``."""
+
+
+def _install_limits(app: FastAPI, settings: Settings) -> None:
+    """Add the body limit (inner) and the per-client rate limits and turn cap (outer)."""
+
+    def is_upload(scope: Scope) -> bool:
+        return (scope["method"], scope["path"].rstrip("/")) == UPLOAD_ROUTE
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_kb * 1024, exempt=is_upload)
+    routes = [
+        LimitedRoute(
+            "POST",
+            "/api/chat",
+            "chat turns",
+            RateLimiter(settings.chat_rate_per_minute),
+            ConcurrencyCap(settings.max_turns_per_client),
+        ),
+        LimitedRoute(*UPLOAD_ROUTE, "uploads", RateLimiter(settings.upload_rate_per_minute)),
+    ]
+    app.add_middleware(RateLimits, routes=routes, by_token=settings.api_token is not None)
 
 
 def _mount_static(app: Starlette, prefix: str, folder: Path) -> None:

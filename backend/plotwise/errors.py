@@ -35,6 +35,10 @@ class PlotwiseError(Exception):
         super().__init__(message)
         self.message = message
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the error response carries besides the body (none by default)."""
+        return {}
+
     def to_body(self, *, stage: str | None = None, trace_id: str | None = None) -> ErrorBody:
         """Return this error in the one JSON error shape."""
         return ErrorBody(
@@ -51,6 +55,46 @@ class BadRequestError(PlotwiseError):
 
     code = "bad_request"
     status_code = 400
+
+
+class UnauthorizedError(PlotwiseError):
+    """An ``/api`` request without the right bearer token (``PLOTWISE_API_TOKEN``).
+
+    The response asks for one with ``WWW-Authenticate: Bearer``.
+    """
+
+    code = "unauthorized"
+    status_code = 401
+
+    def headers(self) -> dict[str, str]:
+        """``WWW-Authenticate: Bearer``: the scheme the client must use."""
+        return {"WWW-Authenticate": "Bearer"}
+
+
+class BodyTooLargeError(PlotwiseError):
+    """A request body (other than an upload's) passed ``PLOTWISE_MAX_BODY_KB``."""
+
+    code = "payload_too_large"
+    status_code = 413
+
+
+class RateLimitedError(PlotwiseError):
+    """A client asked too often (chat turns, uploads) or runs too many turns at once.
+
+    ``retry_after_s`` (whole seconds, at least 1) is sent as the ``Retry-After`` header.
+    """
+
+    code = "rate_limited"
+    status_code = 429
+    recoverable = True
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = max(1, retry_after_s)
+
+    def headers(self) -> dict[str, str]:
+        """``Retry-After``: seconds until the same request can succeed."""
+        return {"Retry-After": str(self.retry_after_s)}
 
 
 class NotFoundError(PlotwiseError):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -222,6 +222,35 @@ class Settings(BaseSettings):
     ``.zip``, an Excel workbook) may not expand past it either. A larger one is refused with
     ``upload_too_large`` (HTTP 413) as soon as the limit is passed."""
 
+    api_token: SecretStr | None = None
+    """Bearer token every ``/api`` request must send (``Authorization: Bearer <token>``);
+    without it, or with another, the answer is 401 ``unauthorized``. None (the default) means
+    no authentication: only for a machine of one's own. ``/metrics``, ``/health``, ``/ready``
+    and the static files stay open. The UI asks for the token once and keeps it for the tab."""
+
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Other origins (``https://dashboards.example.com``) whose pages may call the API from
+    the browser (CORS). ``PLOTWISE_CORS_ORIGINS`` takes a JSON list or comma-separated origins.
+    Empty (the default) sends no CORS headers at all. ``null`` and ``*`` are refused."""
+
+    max_body_kb: int = Field(default=1024, ge=1, le=1_048_576)
+    """Largest request body other than an upload's, in KiB; a larger one is refused with
+    ``payload_too_large`` (HTTP 413), also when it arrives without a ``Content-Length``."""
+
+    chat_rate_per_minute: int = Field(default=30, ge=0, le=100_000)
+    """Chat turns (``POST /api/chat``) one client may start per minute, as a token bucket that
+    allows this many at once and refills evenly; more are refused with ``rate_limited``
+    (HTTP 429, ``Retry-After``). A client is its bearer token when ``api_token`` is set, else
+    its address. 0 turns the limit off."""
+
+    upload_rate_per_minute: int = Field(default=10, ge=0, le=100_000)
+    """Uploads (``POST /api/datasets``) one client may start per minute, like
+    ``chat_rate_per_minute``. 0 turns the limit off."""
+
+    max_turns_per_client: int = Field(default=3, ge=0, le=1000)
+    """Chat turns one client may run at once; one more is refused with ``rate_limited``
+    (HTTP 429) until a turn ends. 0 turns the cap off."""
+
     cache_ttl_s: float = Field(default=300.0, ge=0, le=86_400)
     """How long a small query result stays in the cache, in seconds (0 turns caching off)."""
 
@@ -340,6 +369,44 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
             raise ValueError(f"{value!r} is not an origin like https://sandbox.example.com")
         return origin
+
+    @field_validator("api_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        """``PLOTWISE_API_TOKEN=`` (blank, as compose files pass an unset one) means no token."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_cors_origins(cls, value: object) -> object:
+        """Accept a JSON list or comma-separated origins from the environment."""
+        return _name_list(value, "origin", lower=False)
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _cors_origins_only(cls, value: list[str]) -> list[str]:
+        """Accept ``scheme://host[:port]`` origins only; never ``null`` or ``*``.
+
+        ``null`` is the origin of sandboxed frames, files and redirects: allowing it would
+        let any of them (the artifact sandbox included) call the API.
+        """
+        origins = []
+        for entry in value:
+            if entry.lower() in ("null", "*"):
+                raise ValueError(
+                    f"PLOTWISE_CORS_ORIGINS: {entry!r} is refused; name each origin "
+                    "(https://host[:port])"
+                )
+            origin = entry.rstrip("/")
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+                raise ValueError(
+                    f"PLOTWISE_CORS_ORIGINS: {entry!r} is not an origin like https://host[:port]"
+                )
+            origins.append(origin)
+        return origins
 
     @model_validator(mode="after")
     def _worker_has_room(self) -> Settings:

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { PanelLeft } from "lucide-react";
 import { ChatPanel } from "./chat/ChatPanel";
 import { warmFrames } from "./artifact/warmFrame";
+import { TokenDialog } from "./auth/TokenDialog";
 import { configStore, useServerConfig } from "./config/configStore";
 import { ClearHistoryButton } from "./chat/ClearHistoryButton";
 import { UploadReview } from "./datasets/UploadReview";
@@ -58,6 +59,7 @@ export function App() {
         <ParamsSidebar />
       </div>
       <UploadReview />
+      <TokenDialog />
       <Toaster />
     </div>
   );

@@ -9,6 +9,7 @@ import sys
 
 import httpx
 
+from plotwise.bench.command import SERVER_ENV
 from plotwise.bench.memory import status, tree_rss
 from plotwise.bench.process import plotwise_process
 from plotwise.bench.tpch import QUESTIONS as TPCH_QUESTIONS
@@ -81,6 +82,7 @@ def test_concurrent_turns_all_end_done(settings, tmp_path):
         "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
         "PLOTWISE_DATASETS": "nycflights13",
         "PLOTWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+        **SERVER_ENV,
     }
     with plotwise_process(env) as server:
         turns = measure_concurrent(server.url, 4)

@@ -24,12 +24,16 @@ def sales_csv(rows: int = 60) -> bytes:
 
 
 def settings_for(data_dir: Path, **overrides: Any) -> Settings:
-    """Settings over a data directory of their own: penguins bundled, one query worker."""
+    """Settings over a data directory of their own: penguins bundled, one query worker, no
+    per-client limits (the tests send many requests from one address)."""
     values: dict[str, Any] = {
         "data_dir": data_dir,
         "datasets": ["penguins"],
         "sql_workers": 1,
         "query_timeout_s": 30,
+        "chat_rate_per_minute": 0,
+        "upload_rate_per_minute": 0,
+        "max_turns_per_client": 0,
     }
     return Settings(**{**values, **overrides})
 

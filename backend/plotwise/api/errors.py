@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -12,9 +14,16 @@ from plotwise.errors import ErrorBody, PlotwiseError
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
-def error_response(body: ErrorBody, status: int) -> JSONResponse:
-    """Wrap an error body in the response shape."""
-    return JSONResponse({"error": body.model_dump()}, status_code=status)
+def error_response(
+    body: ErrorBody, status: int, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """Wrap an error body in the response shape (with extra ``headers``, if any)."""
+    return JSONResponse({"error": body.model_dump()}, status_code=status, headers=headers)
+
+
+def plotwise_error_response(error: PlotwiseError) -> JSONResponse:
+    """The response of one of our own errors: its body, status and headers."""
+    return error_response(error.to_body(), error.status_code, error.headers())
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -22,7 +31,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PlotwiseError)
     async def _plotwise(request: Request, exc: PlotwiseError) -> JSONResponse:
-        return error_response(exc.to_body(), exc.status_code)
+        return plotwise_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -22,8 +22,19 @@ from plotwise.bench.process import plotwise_process
 from plotwise.bench.report import Figure, all_met, render_table
 from plotwise.settings import Settings
 
-SERVER_ENV = {"PLOTWISE_CACHE_TTL_S": "0"}
-"""The bench server's settings beyond the caller's: no result cache, every turn runs SQL."""
+NO_CLIENT_LIMITS = {
+    "chat_rate_per_minute": 0,
+    "upload_rate_per_minute": 0,
+    "max_turns_per_client": 0,
+}
+"""The bench is one client sending many turns, many at once: per-client limits would refuse it."""
+
+SERVER_ENV = {
+    "PLOTWISE_CACHE_TTL_S": "0",
+    **{f"PLOTWISE_{name.upper()}": str(value) for name, value in NO_CLIENT_LIMITS.items()},
+}
+"""The bench server's settings beyond the caller's: no result cache, every turn runs SQL, and
+no per-client limits."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ def run_bench(settings: Settings, options: BenchOptions, json_path: Path | None)
     # A store of its own: the bench's conversations and artifacts stay out of the user's.
     with tempfile.TemporaryDirectory(prefix="plotwise-bench-") as scratch:
         store = f"sqlite:///{Path(scratch) / 'store.db'}"
-        settings = settings.model_copy(update={"database_url": store})
+        settings = settings.model_copy(update={"database_url": store, **NO_CLIENT_LIMITS})
         if not options.only_refresh:
             _server_figures({**SERVER_ENV, "PLOTWISE_DATABASE_URL": store}, options, figures, raw)
         from plotwise.bench.refresh import measure_refresh

@@ -1,4 +1,5 @@
 import { createParser } from "eventsource-parser";
+import { authorizedFetch } from "../auth/authFetch";
 import { isRecord } from "../lib/json";
 import { parseErrorBody, toChatEvent, type ChatEvent, type ErrorBody, type ErrorEvent } from "./events";
 
@@ -90,7 +91,7 @@ export async function streamChat(
   onEvent: (event: ChatEvent) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const response = await fetch(CHAT_URL, {
+  const response = await authorizedFetch(CHAT_URL, {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
     body: JSON.stringify(request),

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { sendUpload, uploadError, uploadOutcome } from "./upload";
+import { memoryStorage, settle } from "../auth/testing";
+import { createTokenGate, TOKEN_STORAGE_KEY } from "../auth/tokenGate";
 import { draftJson, FakeXhr, pickedFile } from "./testing";
 
 function start(file = pickedFile("sales.csv", 1000)) {
@@ -52,6 +54,44 @@ describe("sendUpload", () => {
     cut.xhr.fail();
     const outcome = await cut.handle.done;
     expect(outcome.kind === "error" && outcome.error.message).toMatch(/^The upload broke off after .* of .*: the connection closed \(the server may have refused the file, for example as over its size limit\)\.$/);
+  });
+});
+
+describe("sendUpload with an API token", () => {
+  const unauthorized = { error: { code: "unauthorized", message: "the token is missing", stage: null, recoverable: false, trace_id: null } };
+
+  it("sends the stored token, and on a 401 asks for one and sends the file again with it", async () => {
+    const storage = memoryStorage();
+    storage.setItem(TOKEN_STORAGE_KEY, "old");
+    const gate = createTokenGate(storage);
+    const xhrs: FakeXhr[] = [];
+    const handle = sendUpload(pickedFile("sales.csv", 1000), { onProgress: vi.fn(), onSent: vi.fn() }, () => {
+      xhrs.push(new FakeXhr());
+      return xhrs[xhrs.length - 1] as FakeXhr;
+    }, gate);
+    expect(xhrs[0]?.headers.Authorization).toBe("Bearer old");
+    xhrs[0]?.respond(401, unauthorized);
+    await settle();
+    expect(gate.prompt.getState()).toEqual({ open: true, rejected: true });
+    gate.submit("new");
+    await settle();
+    expect(xhrs).toHaveLength(2);
+    expect(xhrs[1]?.headers.Authorization).toBe("Bearer new");
+    expect(xhrs[1]?.body?.get("file")).toBeInstanceOf(File);
+    xhrs[1]?.respond(201, draftJson());
+    const outcome = await handle.done;
+    expect(outcome.kind === "draft" && outcome.draft.draft_id).toBe("d_1");
+  });
+
+  it("ends with the 401 when the user cancels the dialog", async () => {
+    const gate = createTokenGate(memoryStorage());
+    const xhr = new FakeXhr();
+    const handle = sendUpload(pickedFile("sales.csv", 10), { onProgress: vi.fn(), onSent: vi.fn() }, () => xhr, gate);
+    expect(xhr.headers.Authorization).toBeUndefined();
+    xhr.respond(401, unauthorized);
+    await settle();
+    gate.cancel();
+    expect(await handle.done).toEqual({ kind: "error", error: unauthorized.error });
   });
 });
 

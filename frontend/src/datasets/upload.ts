@@ -1,3 +1,4 @@
+import { apiTokenGate, type TokenGate } from "../auth/tokenGate";
 import { clientErrorBody } from "../chat/sse";
 import { parseErrorBody, type ErrorBody } from "../lib/errorBody";
 import { isRecord } from "../lib/json";
@@ -84,40 +85,63 @@ export function uploadOutcome(status: number, responseText: string): UploadOutco
 
 /**
  * Uploads `file` as `POST /api/datasets` (multipart field `file`), reporting progress.
- * `createXhr` is `new XMLHttpRequest()` in the browser and a fake in tests.
+ * `createXhr` is `new XMLHttpRequest()` in the browser and a fake in tests; `gate` gives the
+ * API token (sent as `Authorization: Bearer`) and asks for one on a 401.
  */
-export function sendUpload(file: Blob & { name: string }, handlers: UploadHandlers, createXhr: () => UploadXhr): UploadHandle {
-  const xhr = createXhr();
+export function sendUpload(
+  file: Blob & { name: string },
+  handlers: UploadHandlers,
+  createXhr: () => UploadXhr,
+  gate: TokenGate = apiTokenGate,
+): UploadHandle {
   let settle: (outcome: UploadOutcome) => void = () => undefined;
   const done = new Promise<UploadOutcome>((resolve) => {
     settle = resolve;
   });
   let ended = false;
   let sent = 0;
+  let xhr: UploadXhr | null = null;
   const end = (outcome: UploadOutcome) => {
     if (ended) return;
     ended = true;
     settle(outcome);
   };
-  xhr.upload.onprogress = (event) => {
-    // Without a length the file's own size is the best total there is.
-    const total = event.lengthComputable && event.total > 0 ? event.total : file.size;
-    sent = Math.min(event.loaded, total);
-    handlers.onProgress(sent, total);
+  // A 401 asks for the API token (the token dialog), then sends the file again with it.
+  const retryWithToken = async (token: string | null, status: number, responseText: string) => {
+    const next = await gate.refused(token);
+    if (ended) return;
+    if (next === null) end(uploadOutcome(status, responseText));
+    else attempt(next);
   };
-  xhr.upload.onload = () => handlers.onSent();
-  xhr.onload = () => end(uploadOutcome(xhr.status, xhr.responseText));
-  xhr.onerror = () => end({ kind: "error", error: brokenOff(sent, file.size) });
-  xhr.onabort = () => end({ kind: "cancelled" });
-  const form = new FormData();
-  form.append("file", file, file.name);
-  xhr.open("POST", UPLOAD_URL);
-  xhr.setRequestHeader("Accept", "application/json");
-  xhr.send(form);
+  const attempt = (token: string | null) => {
+    const current = createXhr();
+    xhr = current;
+    sent = 0;
+    current.upload.onprogress = (event) => {
+      // Without a length the file's own size is the best total there is.
+      const total = event.lengthComputable && event.total > 0 ? event.total : file.size;
+      sent = Math.min(event.loaded, total);
+      handlers.onProgress(sent, total);
+    };
+    current.upload.onload = () => handlers.onSent();
+    current.onload = () => {
+      if (current.status === 401) void retryWithToken(token, current.status, current.responseText);
+      else end(uploadOutcome(current.status, current.responseText));
+    };
+    current.onerror = () => end({ kind: "error", error: brokenOff(sent, file.size) });
+    current.onabort = () => end({ kind: "cancelled" });
+    const form = new FormData();
+    form.append("file", file, file.name);
+    current.open("POST", UPLOAD_URL);
+    current.setRequestHeader("Accept", "application/json");
+    if (token !== null) current.setRequestHeader("Authorization", `Bearer ${token}`);
+    current.send(form);
+  };
+  attempt(gate.token());
   return {
     cancel: () => {
       if (ended) return;
-      xhr.abort();
+      xhr?.abort();
       // Some browsers fire no abort event once the response has started: end here too.
       end({ kind: "cancelled" });
     },

@@ -1,3 +1,4 @@
+import { authorizedFetch, type ApiRequestInit } from "../auth/authFetch";
 import { clientErrorBody, readErrorResponse } from "../chat/sse";
 import type { ErrorBody } from "../chat/events";
 import type { JsonValue } from "./json";
@@ -24,13 +25,13 @@ function errorMessage(error: unknown): string {
 }
 
 async function send(request: ApiRequest, accept: string, signal?: AbortSignal): Promise<Response | ErrorBody> {
-  const init: RequestInit = { method: request.method, headers: { Accept: accept }, signal };
+  const init: ApiRequestInit = { method: request.method, headers: { Accept: accept }, signal };
   if (request.body !== undefined) {
     init.headers = { Accept: accept, "Content-Type": "application/json" };
     init.body = JSON.stringify(request.body);
   }
   try {
-    return await fetch(request.url, init);
+    return await authorizedFetch(request.url, init);
   } catch (error) {
     if (signal?.aborted) throw error;
     return clientErrorBody("network_error", `Could not reach the server: ${errorMessage(error)}`);

@@ -1,3 +1,4 @@
+import { authorizedFetch } from "../auth/authFetch";
 import { clientErrorBody, readErrorResponse } from "../chat/sse";
 import type { ErrorBody } from "../chat/events";
 import { isRecord, type JsonObject } from "../lib/json";
@@ -52,7 +53,7 @@ export async function fetchArtifactData(
 ): Promise<ArtifactDataResponse> {
   let response: Response;
   try {
-    response = await fetch(artifactDataUrl(artifactId, full), {
+    response = await authorizedFetch(artifactDataUrl(artifactId, full), {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: `${ARROW_STREAM}, application/json;q=0.9` },
       body: JSON.stringify(request),
