@@ -24,7 +24,8 @@ def test_disconnect_interrupts_the_query(app_settings):
         }
 
     model = FunctionModel(stream_function=stream, model_name="slow")
-    app = create_app(app_settings.model_copy(update={"query_timeout_s": 600}), model=model)
+    settings = app_settings.model_copy(update={"query_timeout_s": 600, "resume_grace_s": 0})
+    app = create_app(settings, model=model)
     with live_server(app) as url:
         workers = app.state.services.catalog.workers
         with httpx.Client(base_url=url, timeout=30) as client:
