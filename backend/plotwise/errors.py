@@ -204,7 +204,7 @@ class TurnStoppedError(PlotwiseError):
     within ``PLOTWISE_RESUME_GRACE_S``.
     """
 
-    code = "stopped"
+    code = "cancelled"
     status_code = 409
     recoverable = True
 

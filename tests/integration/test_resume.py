@@ -128,7 +128,7 @@ def test_a_dropped_turn_stops_after_the_grace_period(app_settings):
         path = f"/api/turns/{meta.data['turn_id']}/events"
         rest = client.get(path, headers=_resume_headers(meta, events[-1].id))
         last = list(parse_lines(iter(rest.text.splitlines())))[-1]
-        assert last.event == "error" and last.data["code"] == "stopped"
+        assert last.event == "error" and last.data["code"] == "cancelled"
 
 
 def test_shutdown_sends_open_streams_a_final_event(app_settings):
@@ -177,5 +177,5 @@ def test_stop_ends_the_turn_for_its_readers(server_with, grace):
                             f"/api/turns/{meta.data['turn_id']}", headers=_resume_headers(meta)
                         )
                         assert stopped.status_code == 204
-    assert events[-1].event == "error" and events[-1].data["code"] == "stopped"
+    assert events[-1].event == "error" and events[-1].data["code"] == "cancelled"
     assert "".join(e.data["delta"] for e in events if e.event == "text") != "".join(WORDS)

@@ -60,7 +60,7 @@ async def resume(
 
 @router.delete("/{turn_id}", status_code=204)
 async def stop(turn_id: TurnId, turns: TurnsDep, resume_token: ResumeToken = None) -> Response:
-    """Stop a running turn now (Stop in the UI); its readers get an ``error`` ``stopped``.
+    """Stop a running turn now (Stop in the UI); its readers get an ``error`` ``cancelled``.
 
     Answers once the turn and its query stopped; a turn that already ended stays as it was.
 

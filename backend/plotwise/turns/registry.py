@@ -128,7 +128,7 @@ class LiveTurn:
             self._expiry = asyncio.get_running_loop().call_later(seconds, self._expire)
 
     def cancel(self) -> None:
-        """Stop the turn now (its query too); readers get a ``stopped`` error event."""
+        """Stop the turn now (its query too); readers get a ``cancelled`` error event."""
         if self.task is not None and not self.task.done():
             self.task.cancel()
 
