@@ -179,3 +179,36 @@ def test_stop_ends_the_turn_for_its_readers(server_with, grace):
                         assert stopped.status_code == 204
     assert events[-1].event == "error" and events[-1].data["code"] == "cancelled"
     assert "".join(e.data["delta"] for e in events if e.event == "text") != "".join(WORDS)
+
+
+def test_a_reader_that_stops_reading_is_dropped(app_settings):
+    chunk = "x" * 262144
+
+    async def flood(messages, info: AgentInfo):
+        while True:
+            await asyncio.sleep(0.01)
+            yield chunk
+
+    settings = app_settings.model_copy(
+        update={
+            "sse_send_timeout_s": 0.5,
+            "resume_grace_s": 0,
+            "turn_transcript_max_bytes": 512 * 1024 * 1024,
+        }
+    )
+    app = create_app(settings, model=FunctionModel(stream_function=flood, model_name="flood"))
+    with live_server(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        with client.stream("POST", "/api/chat", json={"message": "flood"}) as response:
+            # Kept referenced: a collected line iterator would close the response.
+            stream = parse_lines(response.iter_lines())
+            meta = next(stream)
+            turn = app.state.turns.get(meta.data["turn_id"], meta.data["resume_token"])
+            # Reading no further: the socket's buffers fill, and the server's writes block.
+            deadline = time.monotonic() + 20
+            while not turn.finished and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert turn.finished, "the stalled reader kept its turn running"
+            assert turn.size > 1024 * 1024, "the turn ended before the reader stalled"
+            stream.close()
+        last = turn.events[-1]
+        assert last.event == "error" and '"code":"cancelled"' in (last.data or "")
