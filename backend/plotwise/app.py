@@ -28,11 +28,17 @@ from plotwise.api.jobs import router as jobs_router
 from plotwise.api.sources import router as sources_router
 from plotwise.api.standalone import router as standalone_router
 from plotwise.api.templates import router as templates_router
+from plotwise.api.turns import router as turns_router
 from plotwise.limits import BodyLimit, ConcurrencyCap, LimitedRoute, RateLimiter, RateLimits
 from plotwise.origins import COMMON_HEADERS, app_csp, app_origin, sandbox_csp, sandbox_origin
 from plotwise.security_headers import SecurityHeaders
 from plotwise.services import Services
 from plotwise.settings import Settings
+from plotwise.turns.registry import TurnRegistry
+
+SHUTDOWN_GRACE_S = 2.0
+"""Seconds open chat streams get on shutdown to send their final event and end (uvicorn's
+graceful shutdown timeout, ``plotwise.server``)."""
 
 _NOT_BUILT = """<!doctype html><title>Plotwise</title><h1>Plotwise</h1>
 <p>The frontend is not built. Run <code>make run</code>
@@ -52,6 +58,7 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
 
     """
     settings = settings or Settings()
+    turns = TurnRegistry(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,13 +68,17 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
             yield
         finally:
             try:
+                # Normally done already, while the streams were still open (`plotwise.server`).
+                await turns.shutdown(SHUTDOWN_GRACE_S)
                 await services.aclose_http_client()
             finally:
                 services.close()
 
     app = FastAPI(title="Plotwise", version=__version__, lifespan=lifespan)
+    app.state.turns = turns
     install_error_handlers(app)
     app.include_router(chat_router)
+    app.include_router(turns_router)
     app.include_router(artifacts_router)
     app.include_router(standalone_router)
     app.include_router(templates_router)

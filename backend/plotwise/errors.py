@@ -241,6 +241,33 @@ class TurnTimeoutError(PlotwiseError):
     recoverable = True
 
 
+class TurnStoppedError(PlotwiseError):
+    """A turn was stopped before it ended.
+
+    By Stop (``DELETE /api/turns/{id}``), or because every reader left and none came back
+    within ``PLOTWISE_RESUME_GRACE_S``.
+    """
+
+    code = "cancelled"
+    status_code = 409
+    recoverable = True
+
+
+class TurnTooLargeError(PlotwiseError):
+    """A turn's events outgrew ``PLOTWISE_TURN_TRANSCRIPT_MAX_BYTES``: it was stopped."""
+
+    code = "turn_too_large"
+    status_code = 413
+
+
+class ShuttingDownError(PlotwiseError):
+    """The server is shutting down: running turns are stopped and new ones refused."""
+
+    code = "shutting_down"
+    status_code = 503
+    recoverable = True
+
+
 class StorageError(PlotwiseError):
     """The store could not write; nothing of the failed write was kept."""
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 from collections.abc import Generator
 from contextlib import contextmanager
 
 import uvicorn
 from pydantic_ai.models import Model
 
-from plotwise.app import create_app, create_sandbox_app
+from plotwise.app import SHUTDOWN_GRACE_S, create_app, create_sandbox_app
 from plotwise.settings import Settings
+from plotwise.turns.registry import TurnRegistry
 
 
 class _Server(uvicorn.Server):
@@ -20,6 +22,17 @@ class _Server(uvicorn.Server):
     @contextmanager
     def capture_signals(self) -> Generator[None]:
         yield
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Give open chat streams their final event while their connections are still open.
+
+        uvicorn waits for open connections only ``timeout_graceful_shutdown`` seconds and runs
+        the app's lifespan shutdown after closing them, too late for a last event.
+        """
+        turns = getattr(getattr(self.config.app, "state", None), "turns", None)
+        if isinstance(turns, TurnRegistry):
+            await turns.shutdown(SHUTDOWN_GRACE_S)
+        await super().shutdown(sockets)
 
 
 def build_servers(
@@ -45,7 +58,7 @@ def build_servers(
             host=settings.host,
             port=port,
             log_level=log_level,
-            timeout_graceful_shutdown=2,
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_S + 1,
         )
 
     return (

@@ -195,6 +195,24 @@ class Settings(BaseSettings):
     turn_timeout_s: float = Field(default=120.0, gt=0, le=3600)
     """Time limit of one whole chat turn (model and tools) in seconds."""
 
+    resume_grace_s: float = Field(default=10.0, ge=0, le=3600)
+    """Seconds a turn keeps running after its last reader left, waiting for a reconnect
+    (``GET /api/turns/{id}/events``); then it is stopped, its query too. 0 stops it at once."""
+
+    turn_transcript_ttl_s: float = Field(default=600.0, ge=0, le=86400)
+    """Seconds a finished turn's events stay available for a resume."""
+
+    turn_transcript_max_turns: int = Field(default=200, ge=1, le=100_000)
+    """Most finished turns whose events are kept for a resume; the oldest go first."""
+
+    turn_transcript_max_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024)
+    """Largest encoded size of one turn's events in bytes (each event counts its JSON, id and
+    type plus 64); a turn that outgrows it is stopped with a ``turn_too_large`` error."""
+
+    sse_send_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    """Seconds one SSE write may block before the stalled reader is dropped (the turn then
+    waits ``resume_grace_s`` for a reconnect)."""
+
     duckdb_threads: int = Field(default=2, ge=1, le=256)
     """Worker threads DuckDB may use."""
 

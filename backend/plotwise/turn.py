@@ -84,6 +84,7 @@ async def run_turn(
     fix: FixRequest | None = None,
     model: str | None = None,
     datasets: Sequence[str] | None = None,
+    turn_id: str | None = None,
 ) -> AsyncIterator[BaseModel]:
     """Run one turn and yield its events (see ``docs/protocol.md``), ending in done or error.
 
@@ -103,6 +104,7 @@ async def run_turn(
             question as the failed one.
         model: The model to answer with, one of `Services.model_names`; the default when None.
             An unknown name ends the turn with a ``bad_request`` error.
+        turn_id: The turn's id (the turn registry chooses it); a new one when None.
 
     Yields:
         Event models from `plotwise.api.events`. Failures are yielded as one `ErrorEvent`, never
@@ -110,7 +112,7 @@ async def run_turn(
 
     """
     conversation_id = conversation_id or uuid4().hex
-    turn_id = uuid4().hex
+    turn_id = turn_id or uuid4().hex
     started = time.perf_counter()
     question = fix.artifact.prompt if fix is not None and fix.artifact.prompt else message
     state = _TurnState(services, conversation_id, question)

@@ -131,7 +131,11 @@ def test_a_turn_the_client_leaves_is_recorded_as_cancelled(server_with, store_ur
         yield "never sent"
 
     model = FunctionModel(stream_function=stream, model_name="slow")
-    with server_with(model, database_url=store_url) as url, httpx.Client(base_url=url) as api:
+    # No grace period: the turn is cancelled as soon as its only reader leaves.
+    with (
+        server_with(model, database_url=store_url, resume_grace_s=0) as url,
+        httpx.Client(base_url=url) as api,
+    ):
         with api.stream("POST", "/api/chat", json={"message": "slow one"}) as response:
             for event in parse_lines(response.iter_lines()):
                 if event.event == "meta":

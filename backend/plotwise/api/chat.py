@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, field_validator
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 
 from plotwise.agent.fix import FixRequest
-from plotwise.api.deps import ServicesDep
-from plotwise.api.events import DataEvent, MetaEvent, encode_event
+from plotwise.api.deps import ServicesDep, TurnsDep
+from plotwise.api.events import DataEvent
+from plotwise.api.turns import event_stream
 from plotwise.origins import SANDBOX_PATH, sandbox_origin
 from plotwise.sql.downsample import downsample_result
 from plotwise.turn import run_turn
@@ -80,13 +81,17 @@ class ConfigResponse(BaseModel):
 
 
 @router.post("/chat", response_class=EventSourceResponse)
-async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
-    """Run one turn and stream its events (``docs/protocol.md``).
+async def chat(body: ChatRequest, services: ServicesDep, turns: TurnsDep) -> EventSourceResponse:
+    """Start one turn and stream its events (``docs/protocol.md``).
+
+    The turn runs as a task of its own (`plotwise.turns.registry`): this response is its first
+    reader, and a dropped one resumes with ``GET /api/turns/{turn_id}/events``.
 
     Raises:
         BadRequestError: ``model`` names a model that is not offered, or ``datasets`` an
             unknown dataset or ones that cannot be combined (400 before any event).
         NotFoundError: ``fix`` names an artifact that does not exist (404 before any event).
+        ShuttingDownError: The server is shutting down (503).
 
     """
     services.model_choice(body.model)  # an unknown model: 400, before any event
@@ -102,26 +107,25 @@ async def chat(body: ChatRequest, services: ServicesDep) -> EventSourceResponse:
 
     budget = services.settings.point_budget
 
-    async def events() -> AsyncIterator[ServerSentEvent]:
-        turn_id = ""
-        async for sequence, event in _numbered(
-            run_turn(
-                services,
-                body.message,
-                body.conversation_id,
-                fix=fix,
-                model=body.model,
-                datasets=datasets,
-            )
-        ):
-            if isinstance(event, MetaEvent):
-                turn_id = event.turn_id
-            elif isinstance(event, DataEvent) and len(event.rows) > budget:
-                # Only the wire is reduced: the model, the transcript and the CLI keep every row.
-                event = await anyio.to_thread.run_sync(downsample_result, event, budget)
-            yield encode_event(event, turn_id=turn_id, sequence=sequence)
+    def events(turn_id: str) -> AsyncGenerator[BaseModel]:
+        return run_turn(
+            services,
+            body.message,
+            body.conversation_id,
+            fix=fix,
+            model=body.model,
+            datasets=datasets,
+            turn_id=turn_id,
+        )
 
-    return EventSourceResponse(events(), ping=15, send_timeout=30)
+    async def prepare(event: BaseModel) -> BaseModel:
+        if isinstance(event, DataEvent) and len(event.rows) > budget:
+            # Only the wire is reduced: the model, the transcript and the CLI keep every row.
+            return await anyio.to_thread.run_sync(downsample_result, event, budget)
+        return event
+
+    turn = turns.start(events, prepare)
+    return event_stream(turn.follow(), services.settings)
 
 
 @router.get("/config")
@@ -138,10 +142,3 @@ async def config(services: ServicesDep, request: Request) -> ConfigResponse:
         sandbox_url=sandbox_origin(settings, request.url) + SANDBOX_PATH,
         render_timeout_ms=round(settings.render_timeout_s * 1000),
     )
-
-
-async def _numbered(events: AsyncIterator[BaseModel]) -> AsyncIterator[tuple[int, BaseModel]]:
-    sequence = 0
-    async for event in events:
-        yield sequence, event
-        sequence += 1

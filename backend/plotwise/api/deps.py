@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from plotwise.services import Services
 from plotwise.spark.jobs import JobManager
+from plotwise.turns.registry import TurnRegistry
 
 
 def get_services(request: Request) -> Services:
@@ -24,3 +25,11 @@ def get_jobs(request: Request) -> JobManager:
 
 
 JobsDep = Annotated[JobManager, Depends(get_jobs)]
+
+
+def get_turns(request: Request) -> TurnRegistry:
+    """The app's running and recent chat turns, created with the app."""
+    return request.app.state.turns
+
+
+TurnsDep = Annotated[TurnRegistry, Depends(get_turns)]

@@ -25,6 +25,9 @@ class MetaEvent(BaseModel):
     conversation_id: str
     turn_id: str
     model: str
+    resume_token: str | None = None
+    """The turn's secret for a resume (``GET /api/turns/{turn_id}/events``) or Stop
+    (``DELETE /api/turns/{turn_id}``), sent back as ``X-Resume-Token``; None outside HTTP."""
 
 
 class StageEvent(BaseModel):

@@ -16,6 +16,8 @@ export interface MetaEvent {
   conversation_id: string;
   turn_id: string;
   model: string;
+  /** The turn's secret for a resume or Stop (`X-Resume-Token`); absent from older servers. */
+  resume_token?: string;
 }
 
 export interface StageEvent {
@@ -131,11 +133,13 @@ export function toChatEvent(payload: unknown): ChatEvent | null {
     case "meta": {
       const conversationId = stringField(p, "conversation_id", null);
       if (conversationId === null) return null;
+      const resumeToken = stringField(p, "resume_token", null);
       return {
         type: "meta",
         conversation_id: conversationId,
         turn_id: stringField(p, "turn_id", ""),
         model: stringField(p, "model", ""),
+        ...(resumeToken === null ? {} : { resume_token: resumeToken }),
       };
     }
     case "stage":

@@ -78,20 +78,27 @@ describe("app store: a chat turn", () => {
     expect(store.getState().activeArtifact).toBe(keys[1]);
   });
 
-  it("tracks the stage while streaming and marks a stopped turn", async () => {
+  it("tracks the stage while streaming, stops the turn on the server and marks it stopped", async () => {
     let release: () => void = () => {};
     const stream: StoreDeps["streamChat"] = (_request, onEvent, signal) =>
       new Promise((_resolve, reject) => {
+        onEvent({ type: "meta", conversation_id: "c1", turn_id: "t1", model: "m", resume_token: "tok" });
         onEvent({ type: "stage", stage: "query", message: "Running SQL" });
         release = () => reject(new DOMException("aborted", "AbortError"));
         signal.addEventListener("abort", () => release());
       });
-    const store = createAppStore({ streamChat: stream, storage: memoryStorage(), persistDelayMs: 0 });
+    const stopped: string[][] = [];
+    const stopTurn: StoreDeps["stopTurn"] = async (turnId, token) => {
+      stopped.push([turnId, token]);
+    };
+    const store = createAppStore({ streamChat: stream, stopTurn, storage: memoryStorage(), persistDelayMs: 0 });
     store.getState().send("slow");
     expect(store.getState().turnStage).toBe("query");
     store.getState().send("ignored while streaming");
     expect(store.getState().messages).toHaveLength(2);
     store.getState().stop();
+    // Stop reaches the server (the turn and its query end there at once), then the stream ends.
+    expect(stopped).toEqual([["t1", "tok"]]);
     await afterTurn(store);
     expect(store.getState().messages[1]).toMatchObject({ status: "stopped" });
     expect(store.getState().turnStage).toBeNull();

@@ -2,7 +2,7 @@ import { persist } from "zustand/middleware";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { ChatAction } from "../chat/chatState";
 import type { ChatEvent } from "../chat/events";
-import { clientErrorBody, streamChat, type ChatRequest } from "../chat/sse";
+import { clientErrorBody, stopTurn, streamChat, type ChatRequest } from "../chat/sse";
 import type { StoredConversation } from "../conversations/api";
 import { conversationToData, refetchable } from "../conversations/restore";
 import { replaceJob } from "../job/messageJobs";
@@ -78,6 +78,8 @@ export type AppStore = StoreApi<AppState>;
 /** Network and storage the store uses; tests pass fakes. */
 export interface StoreDeps {
   streamChat: typeof streamChat;
+  /** Stop on the server (`DELETE /api/turns/{id}`): the turn and its query end at once. */
+  stopTurn: typeof stopTurn;
   fetchArtifactData: typeof fetchArtifactData;
   storage: SyncStorage;
   /** The model a new turn names, null for the server's default (read as each turn starts). */
@@ -110,6 +112,7 @@ function isAbort(error: unknown): boolean {
 export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
   const deps: StoreDeps = {
     streamChat,
+    stopTurn,
     fetchArtifactData,
     storage: safeLocalStorage(),
     requestModel: currentRequestModel,
@@ -118,6 +121,12 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
   };
   // One data request per artifact: a newer one aborts the older, so the latest values win.
   const dataRequests = new Map<string, AbortController>();
+  // The running turn as the server knows it (from its meta event), for Stop.
+  let serverTurn: { id: string; token: string } | null = null;
+  const stopServerTurn = () => {
+    if (serverTurn !== null) void deps.stopTurn(serverTurn.id, serverTurn.token);
+    serverTurn = null;
+  };
 
   return createStore<AppState>()(
     persist<AppState, [], [], PersistedData>(
@@ -152,6 +161,7 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
 
         // Stops whatever is in flight and empties the chat (the server's copy stays).
         const reset = () => {
+          stopServerTurn();
           get().turnAbort?.abort();
           for (const abort of dataRequests.values()) abort.abort();
           dataRequests.clear();
@@ -170,7 +180,11 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
           const onEvent = (event: ChatEvent) => {
             // Events already decoded when the turn was stopped or the history cleared.
             if (abort.signal.aborted) return;
-            if (event.type === "done" || event.type === "error") ended = true;
+            if (event.type === "meta" && event.resume_token !== undefined) serverTurn = { id: event.turn_id, token: event.resume_token };
+            if (event.type === "done" || event.type === "error") {
+              ended = true;
+              serverTurn = null;
+            }
             dispatch({ type: "event", id: assistantId, event });
           };
           const request: ChatRequest = conversationId === null ? { message } : { message, conversation_id: conversationId };
@@ -193,7 +207,9 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
               dispatch({ type: "ended", id: assistantId, error: clientErrorBody("network_error", `Could not reach the server: ${detail}`) });
             })
             .finally(() => {
-              if (get().turnAbort === abort) set({ turnAbort: null });
+              if (get().turnAbort !== abort) return;
+              serverTurn = null;
+              set({ turnAbort: null });
             });
         };
 
@@ -206,7 +222,10 @@ export function createAppStore(overrides: Partial<StoreDeps> = {}): AppStore {
             const shown = error.length > FIX_MESSAGE_ERROR ? `${error.slice(0, FIX_MESSAGE_ERROR)}…` : error;
             send(`Fix the chart: ${shown}`, { artifact_id: artifactId, error: error.slice(0, MAX_FIX_ERROR) });
           },
-          stop: () => get().turnAbort?.abort(),
+          stop: () => {
+            stopServerTurn();
+            get().turnAbort?.abort();
+          },
           setActiveArtifact: (key, reveal = false) => {
             if (key in get().artifacts) set(reveal ? { activeArtifact: key, sidebarOpen: true } : { activeArtifact: key });
           },
