@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Route
 
 from plotwise.errors import ErrorBody, PlotwiseError
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
-def error_response(body: ErrorBody, status: int) -> JSONResponse:
-    """Wrap an error body in the response shape."""
-    return JSONResponse({"error": body.model_dump()}, status_code=status)
+def error_response(
+    body: ErrorBody, status: int, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """Wrap an error body in the response shape, with any headers the status needs."""
+    return JSONResponse({"error": body.model_dump()}, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -34,5 +39,32 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's own answer to a body it cannot decode (our code raises PlotwiseErrors):
+            # invalid like malformed JSON, which FastAPI answers 422, so one status for both.
+            body = ErrorBody(code="invalid_request", message=f"body: {exc.detail}")
+            return error_response(body, 422)
+        if exc.status_code == 405:
+            allow = ", ".join(_allowed_methods(request))
+            return error_response(
+                ErrorBody(code="method_not_allowed", message=f"allowed: {allow}"),
+                405,
+                {"Allow": allow},
+            )
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return error_response(ErrorBody(code=code, message=str(exc.detail)), exc.status_code)
+        # Starlette's own headers matter: ``Allow`` on a 405 (RFC 9110) for one.
+        body = ErrorBody(code=code, message=str(exc.detail))
+        return error_response(body, exc.status_code, exc.headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers at the request's path.
+
+    Starlette's own ``Allow`` names only the first route whose path matched, while FastAPI
+    registers one route per method: ``GET`` and ``DELETE`` of one path are two routes.
+    """
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods or set()
+    return sorted(methods)

@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, JsonValue
 from sqlmodel import SQLModel
 
 from plotwise.api.artifacts import ArtifactData
-from plotwise.api.deps import ServicesDep
+from plotwise.api.deps import OffsetQuery, ServicesDep
 from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.errors import BadRequestError
 from plotwise.services import Services
@@ -107,7 +107,7 @@ async def list_templates(
     services: ServicesDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> TemplatePage:
     """Templates, newest first; ``q`` searches name, description and prompt (any case)."""
     return await services.templates.listing(q=q or None, limit=limit, offset=offset)
