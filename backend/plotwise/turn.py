@@ -165,6 +165,7 @@ async def run_turn(
         except Exception as exc:  # noqa: BLE001 - any failure must end the stream as an error event
             services.metrics.turn_ended("error", time.perf_counter() - started)
             error = _error_body(exc, services, turn_id, state)
+            services.metrics.error(error.code)
             await transcript.fail(error)
             yield ErrorEvent(**error.model_dump())
         finally:

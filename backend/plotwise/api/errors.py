@@ -22,12 +22,22 @@ def error_response(
     return JSONResponse({"error": body.model_dump()}, status_code=status, headers=headers)
 
 
+def counted_error(
+    request: Request, body: ErrorBody, status: int, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """`error_response`, counted in the app's ``plotwise_errors`` metric by the body's code."""
+    services = getattr(request.app.state, "services", None)
+    if services is not None:
+        services.metrics.error(body.code)
+    return error_response(body, status, headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Make every error response of ``app`` use the one JSON error shape."""
 
     @app.exception_handler(PlotwiseError)
     async def _plotwise(request: Request, exc: PlotwiseError) -> JSONResponse:
-        return error_response(exc.to_body(), exc.status_code)
+        return counted_error(request, exc.to_body(), exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -35,7 +45,7 @@ def install_error_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in err['loc'] if p != 'body') or 'body'}: {err['msg']}"
             for err in exc.errors()
         )
-        return error_response(ErrorBody(code="invalid_request", message=problems), 422)
+        return counted_error(request, ErrorBody(code="invalid_request", message=problems), 422)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
@@ -43,10 +53,11 @@ def install_error_handlers(app: FastAPI) -> None:
             # FastAPI's own answer to a body it cannot decode (our code raises PlotwiseErrors):
             # invalid like malformed JSON, which FastAPI answers 422, so one status for both.
             body = ErrorBody(code="invalid_request", message=f"body: {exc.detail}")
-            return error_response(body, 422)
+            return counted_error(request, body, 422)
         if exc.status_code == 405:
             allow = ", ".join(_allowed_methods(request))
-            return error_response(
+            return counted_error(
+                request,
                 ErrorBody(code="method_not_allowed", message=f"allowed: {allow}"),
                 405,
                 {"Allow": allow},
@@ -54,7 +65,7 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         # Starlette's own headers matter: ``Allow`` on a 405 (RFC 9110) for one.
         body = ErrorBody(code=code, message=str(exc.detail))
-        return error_response(body, exc.status_code, exc.headers)
+        return counted_error(request, body, exc.status_code, exc.headers)
 
 
 def _allowed_methods(request: Request) -> list[str]:
