@@ -1,7 +1,8 @@
 """Fuzz the API against its own OpenAPI schema with schemathesis: every operation, every check.
 
 A real Plotwise (the local model, a temporary data directory) serves on 127.0.0.1; schemathesis
-checks its answers against the app's own OpenAPI schema, so operations added later are fuzzed without touching this file.
+checks its answers against the app's own OpenAPI schema, so operations added later are fuzzed
+without touching this file.
 Each operation gets 200 examples, half valid and half invalid (schemathesis' positive and negative
 modes), derandomized so a CI failure reproduces locally. Stateless only, no shrinking beyond
 Hypothesis' default: the run stays within a few minutes on 2 CPUs.

@@ -9,9 +9,9 @@ import httpx
 from plotwise.app import create_app
 from plotwise.logs import TraceFilter
 from support.live_server import live_server
+from support.metrics import grew, scrape, value
 from support.scripted import scripted
 from support.sse import chat
-from test_metrics import grew, scrape, value
 
 REQUESTS = "plotwise_http_requests_total"
 DURATIONS = "plotwise_http_request_duration_seconds_count"

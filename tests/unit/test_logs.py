@@ -8,9 +8,11 @@ import logging
 import sys
 
 import pytest
+from pydantic import ValidationError
 
 from plotwise.logs import JsonFormatter, TextFormatter, TraceFilter, configure_logging, trace_id
 from plotwise.logs import reset_trace as reset
+from plotwise.settings import Settings
 
 
 def _record(message: str = "hello %s", *args: object, **extra: object) -> logging.LogRecord:
@@ -94,3 +96,13 @@ def test_configure_logging_sends_every_logger_to_stderr_as_json(root_logging, mo
         ("uvicorn.error", "Started server process", None),
         ("plotwise.turn", "turn failed", "t1"),
     ]
+
+
+def test_log_settings_come_from_the_environment(monkeypatch):
+    assert (Settings().log_format, Settings().log_level) == ("json", "INFO")
+    monkeypatch.setenv("PLOTWISE_LOG_FORMAT", "text")
+    monkeypatch.setenv("PLOTWISE_LOG_LEVEL", "debug")
+    assert (Settings().log_format, Settings().log_level) == ("text", "DEBUG")
+    monkeypatch.setenv("PLOTWISE_LOG_FORMAT", "xml")
+    with pytest.raises(ValidationError, match="log_format"):
+        Settings()
