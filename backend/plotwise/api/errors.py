@@ -63,7 +63,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 {"Allow": allow},
             )
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        # Starlette's own headers matter: ``Allow`` on a 405 (RFC 9110) for one.
+        # Headers a status needs (``WWW-Authenticate``, ``Retry-After``) pass through.
         body = ErrorBody(code=code, message=str(exc.detail))
         return counted_error(request, body, exc.status_code, exc.headers)
 
