@@ -24,11 +24,13 @@ from plotwise.api.conversations import router as conversations_router
 from plotwise.api.datasets import router as datasets_router
 from plotwise.api.deps import ServicesDep
 from plotwise.api.errors import install_error_handlers
+from plotwise.api.health import router as health_router
 from plotwise.api.jobs import router as jobs_router
 from plotwise.api.sources import router as sources_router
 from plotwise.api.standalone import router as standalone_router
 from plotwise.api.templates import router as templates_router
 from plotwise.api.turns import router as turns_router
+from plotwise.http_metrics import HttpMetrics
 from plotwise.limits import BodyLimit, ConcurrencyCap, LimitedRoute, RateLimiter, RateLimits
 from plotwise.origins import COMMON_HEADERS, app_csp, app_origin, sandbox_csp, sandbox_origin
 from plotwise.security_headers import SecurityHeaders
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     app.include_router(jobs_router)
     app.include_router(datasets_router)
     app.include_router(sources_router)
+    app.include_router(health_router)
 
     @app.get("/api/health")
     async def health() -> dict[str, str]:
@@ -105,6 +108,8 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     install_access(app, settings)
     # Added last, so outermost: every answer carries the headers, refusals included.
     app.add_middleware(SecurityHeaders, headers_for=app_headers)
+    # Outermost: it times everything, the security headers included.
+    app.add_middleware(HttpMetrics)
 
     if (settings.frontend_dist / "index.html").exists():
         _mount_static(app, "/", settings.frontend_dist)

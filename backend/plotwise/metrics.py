@@ -27,6 +27,13 @@ MODEL_REQUEST_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 
 """Upper bounds (seconds) of the model request histogram: the local analyst answers in
 milliseconds, provider models in seconds to minutes."""
 
+HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+"""Upper bounds (seconds) of the HTTP request histogram: API answers take milliseconds, a chat
+turn's stream lasts as long as the turn."""
+
+SQL_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+"""Upper bounds (seconds) of the SQL query histogram: up to ``query_timeout_s``."""
+
 UNKNOWN_TOOL = "unknown"
 """The ``tool`` label of a call to a tool the agent does not have: tool names come from the
 model, and label values must stay a small fixed set."""
@@ -69,6 +76,63 @@ class Metrics:
             ["tool", "outcome"],
             registry=self.registry,
         )
+
+        self.http_requests = Counter(
+            "plotwise_http_requests",
+            "HTTP requests answered, by method, route template and status code.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.http_request_duration = Histogram(
+            "plotwise_http_request_duration_seconds",
+            "Duration of HTTP requests in seconds, to the end of the response body.",
+            ["method", "route"],
+            buckets=HTTP_BUCKETS,
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "plotwise_errors",
+            "Error bodies sent (HTTP error responses and SSE error events), by code.",
+            ["code"],
+            registry=self.registry,
+        )
+        self.sql_queries = Counter(
+            "plotwise_sql_queries",
+            "SQL queries run, by engine (duckdb, postgres) and outcome (ok or the error code).",
+            ["engine", "outcome"],
+            registry=self.registry,
+        )
+        self.sql_query_duration = Histogram(
+            "plotwise_sql_query_duration_seconds",
+            "Duration of SQL queries in seconds (guard, cache, execution), by engine.",
+            ["engine"],
+            buckets=SQL_BUCKETS,
+            registry=self.registry,
+        )
+        self.spark_jobs = Counter(
+            "plotwise_spark_jobs",
+            "Spark jobs that ended, by outcome (succeeded, failed, cancelled, lost).",
+            ["outcome"],
+            registry=self.registry,
+        )
+
+    def http_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Record one answered HTTP request; ``route`` is its template, never the raw path."""
+        self.http_requests.labels(method=method, route=route, status=str(status)).inc()
+        self.http_request_duration.labels(method=method, route=route).observe(seconds)
+
+    def error(self, code: str) -> None:
+        """Record one error body sent to a client, by its ``code``."""
+        self.errors.labels(code=code).inc()
+
+    def sql_query(self, engine: str, outcome: str, seconds: float) -> None:
+        """Record one SQL query: ``outcome`` is ``ok`` or its error's code."""
+        self.sql_queries.labels(engine=engine, outcome=outcome).inc()
+        self.sql_query_duration.labels(engine=engine).observe(seconds)
+
+    def spark_job(self, outcome: str) -> None:
+        """Record one Spark job that reached a final state."""
+        self.spark_jobs.labels(outcome=outcome).inc()
 
     def turn_ended(self, outcome: Literal["done", "error"], seconds: float) -> None:
         """Record one finished turn and how long it took, in seconds."""

@@ -12,6 +12,7 @@ import uvicorn
 from pydantic_ai.models import Model
 
 from plotwise.app import SHUTDOWN_GRACE_S, create_app, create_sandbox_app
+from plotwise.logs import configure_logging
 from plotwise.settings import Settings
 from plotwise.turns.registry import TurnRegistry
 
@@ -36,7 +37,11 @@ class _Server(uvicorn.Server):
 
 
 def build_servers(
-    settings: Settings, *, model: Model | None = None, log_level: str = "info"
+    settings: Settings,
+    *,
+    model: Model | None = None,
+    log_level: str = "info",
+    own_logging: bool = False,
 ) -> tuple[uvicorn.Server, uvicorn.Server]:
     """Create (not start) the app server and the sandbox server, both on ``settings.host``.
 
@@ -46,6 +51,8 @@ def build_servers(
         settings: Configuration of both.
         model: A model to use instead of ``settings.model`` (tests).
         log_level: uvicorn's log level.
+        own_logging: Leave logging as `plotwise.logs.configure_logging` set it (uvicorn's
+            records go to the root logger) instead of uvicorn's own handlers.
 
     Returns:
         ``(app_server, sandbox_server)``.
@@ -58,6 +65,8 @@ def build_servers(
             host=settings.host,
             port=port,
             log_level=log_level,
+            # None: uvicorn leaves the handlers alone (the default installs its own).
+            log_config=None if own_logging else uvicorn.config.LOGGING_CONFIG,
             timeout_graceful_shutdown=SHUTDOWN_GRACE_S + 1,
         )
 
@@ -80,11 +89,14 @@ async def run_servers(servers: tuple[uvicorn.Server, ...]) -> None:
 def serve_app_and_sandbox(settings: Settings) -> int:
     """Run both servers in this process until SIGINT or SIGTERM (``plotwise serve``).
 
+    Logs go to stderr as ``settings.log_format`` says, from ``settings.log_level`` up.
+
     Returns:
         0 after a clean stop; 1 when a server could not start (e.g. its port is taken).
 
     """
-    servers = build_servers(settings)
+    configure_logging(settings.log_format, settings.log_level)
+    servers = build_servers(settings, log_level=settings.log_level.lower(), own_logging=True)
 
     async def main() -> None:
         loop = asyncio.get_running_loop()

@@ -25,6 +25,7 @@ from plotwise.semantic.definition import DatasetDefinition
 from plotwise.settings import Settings
 from plotwise.sources.registry import SourceRegistry
 from plotwise.spark.jobs import JobManager
+from plotwise.sql.metered import MeteredQueryService
 from plotwise.sql.service import QueryService, SQLService
 from plotwise.store.artifacts import ArtifactStore
 from plotwise.store.conversations import ConversationStore
@@ -116,6 +117,7 @@ class Services:
             model_override=model,
             sources=sources,
         )
+        jobs.on_job_ended = services.metrics.spark_job
         from plotwise.datasets.manager import DatasetManager  # it drives these services
 
         services.uploads = DatasetManager(services)
@@ -232,9 +234,9 @@ class Services:
 
         """
         if dataset is None:
-            return self.sql
+            return MeteredQueryService(self.sql, self.metrics)
         try:
-            return self.context(dataset.split("+")).sql
+            return MeteredQueryService(self.context(dataset.split("+")).sql, self.metrics)
         except BadRequestError as error:
             raise NotFoundError(
                 f"dataset {dataset!r} no longer exists (deleted or renamed): {error.message}"
@@ -268,7 +270,7 @@ class Services:
         """Dependencies of one agent run against the active ``datasets`` (default: None)."""
         context = self.context(datasets)
         return TurnDeps(
-            sql=context.sql,
+            sql=MeteredQueryService(context.sql, self.metrics),
             jobs=self.jobs,
             dataset=context.definition.name,
             conversation_id=conversation_id,

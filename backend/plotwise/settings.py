@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -314,6 +314,21 @@ class Settings(BaseSettings):
     artifacts_dir: Path | None = None
     """Where Spark jobs write their result files (``jobs/<job_id>/``, Parquet and CSV). None
     means ``<data_dir>/artifacts``."""
+
+    log_format: Literal["json", "text"] = "json"
+    """How ``plotwise serve`` writes its logs to stderr: ``json``, one object per line
+    (``time``, ``level``, ``logger``, ``message``, and ``trace_id`` inside a chat turn) for log
+    collectors, the default since the server's logs are read by machines first; or ``text``, one
+    plain line per record, for a terminal."""
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    """Least severe level ``plotwise serve`` logs (the app's, uvicorn's and the libraries')."""
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_name(cls, value: object) -> object:
+        """Accept level names in any case (``info``, ``INFO``)."""
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("spark_remote")
     @classmethod

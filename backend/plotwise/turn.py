@@ -47,6 +47,7 @@ from plotwise.artifact.extract import find_component
 from plotwise.artifact.policy import validate_component
 from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.errors import ErrorBody, ModelError, PlotwiseError, TurnTimeoutError
+from plotwise.logs import reset_trace, trace_id
 from plotwise.metrics import TimedModel
 from plotwise.services import Services
 from plotwise.sql.cache import CachedResult
@@ -118,56 +119,63 @@ async def run_turn(
     state = _TurnState(services, conversation_id, question)
     transcript = TurnTranscript(services.conversations, conversation_id, message)
     model_name = services.turn_model_name(model)
-    yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=model_name)
-    yield StageEvent(stage="thinking", message="Reading the question…")
-    if datasets is None and dataset is not None:
-        datasets = [dataset]
+    # Every record logged during the turn names it (plotwise.logs); its error event does too.
+    trace = trace_id.set(turn_id)
     try:
-        active = await _active_datasets(services, conversation_id, datasets)
-        # An unknown name, or datasets that cannot be combined: refused before anything is kept.
-        state.dataset = services.context(active).definition.name
-        history = await transcript.start(None if datasets is None else active)
-        async with asyncio.timeout(services.settings.turn_timeout_s):
-            async with services.agent.run_stream_events(
-                fix.prompt() if fix is not None else message,
-                message_history=history,
-                deps=services.deps(active, conversation_id),
-                model=TimedModel(services.model(active, model), services.metrics, model_name),
-                usage_limits=UsageLimits(request_limit=services.settings.turn_max_requests),
-            ) as run:
-                async for event in run:
-                    if isinstance(event, AgentRunResultEvent):
-                        # Recorded before `done`: a client that reloads the conversation
-                        # right after sees this answer.
-                        usage = event.result.usage
-                        counts = Usage(
-                            input_tokens=usage.input_tokens,
-                            output_tokens=usage.output_tokens,
-                            requests=usage.requests,
-                            tool_calls=usage.tool_calls,
-                        )
-                        await transcript.succeed(
-                            event.result.all_messages(),
-                            TurnUsage(model=model_name, **counts.model_dump()),
-                        )
-                        elapsed = time.perf_counter() - started
-                        services.metrics.turn_ended("done", elapsed)
-                        yield DoneEvent(
-                            usage=counts,
-                            elapsed_ms=round(elapsed * 1000, 2),
-                        )
-                        return
-                    for out in await _translate(event, state):
-                        transcript.observe(out)
-                        yield out
-    except Exception as exc:  # noqa: BLE001 - any failure must end the stream as an error event
-        services.metrics.turn_ended("error", time.perf_counter() - started)
-        error = _error_body(exc, services, turn_id, state)
-        await transcript.fail(error)
-        yield ErrorEvent(**error.model_dump())
+        yield MetaEvent(conversation_id=conversation_id, turn_id=turn_id, model=model_name)
+        yield StageEvent(stage="thinking", message="Reading the question…")
+        if datasets is None and dataset is not None:
+            datasets = [dataset]
+        try:
+            active = await _active_datasets(services, conversation_id, datasets)
+            # An unknown name, or datasets that cannot be combined: refused before anything is kept.
+            state.dataset = services.context(active).definition.name
+            history = await transcript.start(None if datasets is None else active)
+            async with asyncio.timeout(services.settings.turn_timeout_s):
+                async with services.agent.run_stream_events(
+                    fix.prompt() if fix is not None else message,
+                    message_history=history,
+                    deps=services.deps(active, conversation_id),
+                    model=TimedModel(services.model(active, model), services.metrics, model_name),
+                    usage_limits=UsageLimits(request_limit=services.settings.turn_max_requests),
+                ) as run:
+                    async for event in run:
+                        if isinstance(event, AgentRunResultEvent):
+                            # Recorded before `done`: a client that reloads the conversation
+                            # right after sees this answer.
+                            usage = event.result.usage
+                            counts = Usage(
+                                input_tokens=usage.input_tokens,
+                                output_tokens=usage.output_tokens,
+                                requests=usage.requests,
+                                tool_calls=usage.tool_calls,
+                            )
+                            await transcript.succeed(
+                                event.result.all_messages(),
+                                TurnUsage(model=model_name, **counts.model_dump()),
+                            )
+                            elapsed = time.perf_counter() - started
+                            services.metrics.turn_ended("done", elapsed)
+                            yield DoneEvent(
+                                usage=counts,
+                                elapsed_ms=round(elapsed * 1000, 2),
+                            )
+                            return
+                        for out in await _translate(event, state):
+                            transcript.observe(out)
+                            yield out
+        except Exception as exc:  # noqa: BLE001 - any failure must end the stream as an error event
+            services.metrics.turn_ended("error", time.perf_counter() - started)
+            error = _error_body(exc, services, turn_id, state)
+            services.metrics.error(error.code)
+            await transcript.fail(error)
+            yield ErrorEvent(**error.model_dump())
+        finally:
+            # Still unfinished here means the client left (cancellation): record the partial answer.
+            await transcript.fail(STOPPED)
+
     finally:
-        # Still unfinished here means the client left (cancellation): record the partial answer.
-        await transcript.fail(STOPPED)
+        reset_trace(trace)
 
 
 async def _active_datasets(

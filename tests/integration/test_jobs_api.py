@@ -23,9 +23,12 @@ from plotwise.settings import Settings
 from plotwise.spark.engine import SparkEngine
 from plotwise.spark.jobs import JobManager
 from support.live_server import live_server
+from support.metrics import grew, scrape
 from support.spark import FILTER, LONG, follow, wait_until
 
 pytestmark = [pytest.mark.anyio, pytest.mark.spark]
+
+SPARK_JOBS = "plotwise_spark_jobs_total"
 
 ERROR_FIELDS = {"code", "message", "stage", "recoverable", "trace_id"}
 
@@ -132,3 +135,17 @@ async def test_unknown_jobs_and_formats(url: str):
         assert_error(
             await client.get("/api/jobs/job_0123456789abcdef/files/xlsx"), 422, "invalid_request"
         )
+
+
+async def test_finished_jobs_are_counted_by_outcome(url: str, jobs: JobManager):
+    before = scrape(url)
+    job = await jobs.submit(FILTER)
+    final = (await follow(jobs, job.job_id))[-1]
+    assert final.state == "succeeded", final.error
+    # The job's thread counts it just after publishing its final state.
+    deadline = asyncio.get_running_loop().time() + 10
+    while grew(before, after := scrape(url), SPARK_JOBS, outcome="succeeded") < 1:
+        assert asyncio.get_running_loop().time() < deadline, "the job was not counted"
+        await asyncio.sleep(0.05)
+    assert grew(before, after, SPARK_JOBS, outcome="succeeded") == 1
+    assert grew(before, after, SPARK_JOBS, outcome="failed") == 0

@@ -89,4 +89,4 @@ def test_200_concurrent_streams_and_steady_chat_all_finish_with_bounded_memory(s
     assert max(peaks) - idle < PEAK_GROWTH_MB, figures
     assert max(afters[1:]) - afters[0] < LEAK_MB, figures
     # The server still answers at once after the load.
-    assert httpx.get(server.url + "/api/health", timeout=5).status_code == 200
+    assert httpx.get(server.url + "/ready", timeout=5).status_code == 200

@@ -13,6 +13,7 @@ from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
 from support.fake_openai import fake_openai_app
 from support.live_server import live_server
+from support.metrics import grew, scrape, value
 from support.scripted import scripted
 from support.sse import chat
 
@@ -20,26 +21,6 @@ TURNS = "plotwise_turn_duration_seconds_count"
 MODEL_REQUESTS = "plotwise_model_request_duration_seconds_count"
 TOKENS = "plotwise_tokens_total"
 TOOL_CALLS = "plotwise_tool_calls_total"
-
-
-def scrape(url: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
-    """Every sample of ``GET /metrics``, by sample name and labels."""
-    response = httpx.get(f"{url}/metrics")
-    assert response.status_code == 200
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(response.text)
-        for sample in family.samples
-    }
-
-
-def value(samples: dict, name: str, **labels: str) -> float:
-    """One sample's value; a labelled series nothing has recorded yet is 0."""
-    return samples.get((name, frozenset(labels.items())), 0.0)
-
-
-def grew(before: dict, after: dict, name: str, **labels: str) -> float:
-    return value(after, name, **labels) - value(before, name, **labels)
 
 
 def test_a_turn_of_the_local_model_is_counted(local_server):

@@ -25,6 +25,7 @@ from plotwise.app import create_app
 from plotwise.settings import Settings
 from plotwise.sql.arrow_result import ARROW_STREAM
 from support.live_server import live_server
+from support.metrics import grew, scrape
 from support.pg_flights import READER_PASSWORD, WRITER_PASSWORD, SeededDatabase, seed_flights
 from support.postgres import PostgresServer
 from support.sse import chat
@@ -205,6 +206,19 @@ def test_refresh_goes_back_to_postgres(server: str, flights_db: SeededDatabase) 
     finally:
         with psycopg.connect(flights_db.admin) as conn:
             conn.execute("UPDATE flights SET dep_delay = dep_delay - 1000 WHERE carrier = 'UA'")
+
+
+def test_queries_on_postgres_are_counted_by_engine(server: str) -> None:
+    _, artifact = _ask(server, "Number of flights by origin", "flightsdb")
+    endpoint = f"{server}/api/artifacts/{artifact['artifact_id']}/data"
+    before = scrape(server)
+    assert httpx.post(endpoint, json={"refresh": True}).status_code == 200
+    assert httpx.post(endpoint, json={}).json()["cache"]["hit"]
+    after = scrape(server)
+    assert grew(before, after, "plotwise_sql_queries_total", engine="postgres", outcome="ok") == 1
+    cached = {"engine": "postgres", "outcome": "cached"}
+    assert grew(before, after, "plotwise_sql_queries_total", **cached) == 1
+    assert grew(before, after, "plotwise_sql_queries_total", engine="duckdb", outcome="ok") == 0
 
 
 def test_urls_that_fail_or_may_write_are_refused(

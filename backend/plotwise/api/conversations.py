@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from plotwise.api.deps import ServicesDep
+from plotwise.api.deps import OffsetQuery, ServicesDep
 from plotwise.store.models import ConversationDetail, ConversationPage
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
@@ -28,7 +28,7 @@ class DatasetsBody(BaseModel):
 async def list_conversations(
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> ConversationPage:
     """Conversations, most recently updated first; the title is the first question."""
     return await services.conversations.listing(limit=limit, offset=offset)

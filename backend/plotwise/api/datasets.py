@@ -84,7 +84,10 @@ async def get_dataset(name: str, services: ServicesDep) -> DatasetDetail:
     return await _detail(services, name)
 
 
-@router.patch("/{name}", responses={**_NOT_FOUND, **_CONFLICT})
+@router.patch(
+    "/{name}",
+    responses={400: {"description": "bad_request: nothing to change"}, **_NOT_FOUND, **_CONFLICT},
+)
 async def patch_dataset(name: str, body: PatchBody, services: ServicesDep) -> DatasetDetail:
     """Rename an upload and/or edit its description, column descriptions and roles."""
     manager = _manager(services)

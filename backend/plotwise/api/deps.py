@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from plotwise.services import Services
 from plotwise.spark.jobs import JobManager
@@ -33,3 +33,10 @@ def get_turns(request: Request) -> TurnRegistry:
 
 
 TurnsDep = Annotated[TurnRegistry, Depends(get_turns)]
+
+
+MAX_OFFSET = 2**63 - 1
+"""Largest listing offset: the databases' 64-bit integers (a larger one fails in SQLite)."""
+
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+"""A listing's ``offset`` query parameter: items to skip."""

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Route
 
 from plotwise.errors import ErrorBody, PlotwiseError
 
@@ -26,12 +27,22 @@ def plotwise_error_response(error: PlotwiseError) -> JSONResponse:
     return error_response(error.to_body(), error.status_code, error.headers())
 
 
+def counted_error(
+    request: Request, body: ErrorBody, status: int, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """`error_response`, counted in the app's ``plotwise_errors`` metric by the body's code."""
+    services = getattr(request.app.state, "services", None)
+    if services is not None:
+        services.metrics.error(body.code)
+    return error_response(body, status, headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Make every error response of ``app`` use the one JSON error shape."""
 
     @app.exception_handler(PlotwiseError)
     async def _plotwise(request: Request, exc: PlotwiseError) -> JSONResponse:
-        return plotwise_error_response(exc)
+        return counted_error(request, exc.to_body(), exc.status_code, exc.headers())
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -39,9 +50,37 @@ def install_error_handlers(app: FastAPI) -> None:
             f"{'.'.join(str(p) for p in err['loc'] if p != 'body') or 'body'}: {err['msg']}"
             for err in exc.errors()
         )
-        return error_response(ErrorBody(code="invalid_request", message=problems), 422)
+        return counted_error(request, ErrorBody(code="invalid_request", message=problems), 422)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's own answer to a body it cannot decode (our code raises PlotwiseErrors):
+            # invalid like malformed JSON, which FastAPI answers 422, so one status for both.
+            body = ErrorBody(code="invalid_request", message=f"body: {exc.detail}")
+            return counted_error(request, body, 422)
+        if exc.status_code == 405:
+            allow = ", ".join(_allowed_methods(request))
+            return counted_error(
+                request,
+                ErrorBody(code="method_not_allowed", message=f"allowed: {allow}"),
+                405,
+                {"Allow": allow},
+            )
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return error_response(ErrorBody(code=code, message=str(exc.detail)), exc.status_code)
+        # Headers a status needs (``WWW-Authenticate``, ``Retry-After``) pass through.
+        body = ErrorBody(code=code, message=str(exc.detail))
+        return counted_error(request, body, exc.status_code, exc.headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers at the request's path.
+
+    Starlette's own ``Allow`` names only the first route whose path matched, while FastAPI
+    registers one route per method: ``GET`` and ``DELETE`` of one path are two routes.
+    """
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= route.methods or set()
+    return sorted(methods)

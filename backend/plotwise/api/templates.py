@@ -11,10 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict, Field, JsonValue
+from pydantic.json_schema import SkipJsonSchema
 from sqlmodel import SQLModel
 
 from plotwise.api.artifacts import ArtifactData
-from plotwise.api.deps import ServicesDep
+from plotwise.api.deps import OffsetQuery, ServicesDep
 from plotwise.artifact.store import ArtifactRecord, new_artifact_id
 from plotwise.errors import BadRequestError
 from plotwise.services import Services
@@ -47,19 +48,22 @@ class TemplateCreate(SQLModel):
 
 
 class TemplateUpdate(SQLModel):
-    """Body of ``PATCH /api/templates/{id}``: the fields to change (at least one)."""
+    """Body of ``PATCH /api/templates/{id}``: the fields to change (at least one).
+
+    None only means "not sent": the schema offers no null (a null sent is refused with 400).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    description: str | None = None
-    prompt: str | None = None
-    sql: str | None = None
-    param_specs: list[dict[str, JsonValue]] | None = None
+    name: str | SkipJsonSchema[None] = None
+    description: str | SkipJsonSchema[None] = None
+    prompt: str | SkipJsonSchema[None] = None
+    sql: str | SkipJsonSchema[None] = None
+    param_specs: list[dict[str, JsonValue]] | SkipJsonSchema[None] = None
     """Query parameter specs (checked with the rest of the template: a bad one answers 400)."""
-    query_params: dict[str, JsonValue] | None = None
-    view_params: dict[str, JsonValue] | None = None
-    code: str | None = None
+    query_params: dict[str, JsonValue] | SkipJsonSchema[None] = None
+    view_params: dict[str, JsonValue] | SkipJsonSchema[None] = None
+    code: str | SkipJsonSchema[None] = None
 
 
 class TemplateOpen(SQLModel):
@@ -107,7 +111,7 @@ async def list_templates(
     services: ServicesDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> TemplatePage:
     """Templates, newest first; ``q`` searches name, description and prompt (any case)."""
     return await services.templates.listing(q=q or None, limit=limit, offset=offset)

@@ -21,7 +21,7 @@ from plotwise.bench.server import free_port
 from plotwise.errors import BenchError
 
 START_TIMEOUT_S = 120.0
-"""Longest wait for the server to answer ``/api/health`` (a first start converts data)."""
+"""Longest wait for the server to answer ``/health`` (a first start converts data)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def plotwise_process(env: dict[str, str] | None = None) -> Iterator[ServerProces
         env: Extra environment variables, e.g. ``{"PLOTWISE_MAX_ROWS": "50000"}``.
 
     Yields:
-        The server's URL and pid, once ``GET /api/health`` answers.
+        The server's URL and pid, once ``GET /health`` answers.
 
     Raises:
         BenchError: The server exited or did not answer within `START_TIMEOUT_S`.
@@ -70,7 +70,7 @@ def plotwise_process(env: dict[str, str] | None = None) -> Iterator[ServerProces
         str(sandbox_port),
     ]
     url = f"http://127.0.0.1:{port}"
-    with child_server(command, url, "/api/health", "plotwise serve", env=child_env) as pid:
+    with child_server(command, url, "/health", "plotwise serve", env=child_env) as pid:
         yield ServerProcess(url=url, pid=pid)
 
 

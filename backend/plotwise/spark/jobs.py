@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Final
 
@@ -80,6 +80,9 @@ class JobManager:
         self._closed = False
         self._queue: queue.Queue[JobRun | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
+        self.on_job_ended: Callable[[str], None] | None = None
+        """Called (in the job's thread) with the final state of each job this process ran:
+        ``succeeded``, ``failed`` or ``cancelled`` (`Metrics.spark_job`)."""
 
     @classmethod
     def create(
@@ -296,6 +299,8 @@ class JobManager:
                 with self._lock:
                     self._runs.pop(run.job.job_id, None)
                 run.stopped.set()
+                if self.on_job_ended is not None and run.final:
+                    self.on_job_ended(run.job.state)
 
     def _interrupt(self, run: JobRun) -> None:
         """Interrupt a cancelled job's Spark work until its thread has let go of it.

@@ -182,6 +182,23 @@ class WorkerPool:
         """Process ids of the workers running a query now."""
         return [pid for slot in self._slots if slot.busy and (pid := slot.pid) is not None]
 
+    def alive(self) -> int:
+        """How many workers are up: a process not seen to exit, served by a running slot thread.
+
+        A worker being replaced (after a kill, a crash) is not counted until its successor runs.
+        """
+        return sum(
+            1
+            for slot in self._slots
+            if slot.thread.is_alive()
+            and (process := slot.process) is not None
+            and process.returncode is None
+        )
+
+    def size(self) -> int:
+        """How many workers the pool keeps (``sql_workers``)."""
+        return len(self._slots)
+
     def started(self) -> int:
         """How many worker processes were started so far, replacements included."""
         return sum(slot.started for slot in self._slots)
