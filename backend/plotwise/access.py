@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from plotwise.api.errors import plotwise_error_response
+from plotwise.api.errors import send_plotwise_error
 from plotwise.errors import UnauthorizedError
 from plotwise.settings import Settings
 
@@ -85,7 +85,7 @@ class RequireToken:
         error = UnauthorizedError(
             f"this server needs an API token (Authorization: Bearer <token>): the token {problem}"
         )
-        await plotwise_error_response(error)(scope, receive, send)
+        await send_plotwise_error(error, scope, receive, send)
 
     def _allowed(self, scope: Scope) -> bool:
         headers = Headers(scope=scope)

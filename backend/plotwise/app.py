@@ -14,6 +14,7 @@ from pydantic_ai.models import Model
 from starlette.applications import Starlette
 from starlette.datastructures import URL
 from starlette.middleware import Middleware
+from starlette.routing import Match, Mount
 from starlette.types import Scope
 
 from plotwise import __version__
@@ -37,6 +38,16 @@ from plotwise.security_headers import SecurityHeaders
 from plotwise.services import Services
 from plotwise.settings import Settings
 from plotwise.turns.registry import TurnRegistry
+
+API_REFUSALS: dict[int | str, dict[str, object]] = {
+    401: {
+        "description": "unauthorized: PLOTWISE_API_TOKEN is set and the bearer token is "
+        "missing or wrong"
+    },
+    413: {"description": "payload_too_large: the body is past PLOTWISE_MAX_BODY_KB"},
+}
+"""Answers every ``/api`` operation may give before its own code runs (`plotwise.access`,
+`plotwise.limits`), declared in the OpenAPI schema."""
 
 SHUTDOWN_GRACE_S = 2.0
 """Seconds open chat streams get on shutdown to send their final event and end (uvicorn's
@@ -79,15 +90,18 @@ def create_app(settings: Settings | None = None, *, model: Model | None = None) 
     app = FastAPI(title="Plotwise", version=__version__, lifespan=lifespan)
     app.state.turns = turns
     install_error_handlers(app)
-    app.include_router(chat_router)
-    app.include_router(turns_router)
-    app.include_router(artifacts_router)
-    app.include_router(standalone_router)
-    app.include_router(templates_router)
-    app.include_router(conversations_router)
-    app.include_router(jobs_router)
-    app.include_router(datasets_router)
-    app.include_router(sources_router)
+    for router in (
+        chat_router,
+        turns_router,
+        artifacts_router,
+        standalone_router,
+        templates_router,
+        conversations_router,
+        jobs_router,
+        datasets_router,
+        sources_router,
+    ):
+        app.include_router(router, responses=API_REFUSALS)
     app.include_router(health_router)
 
     @app.get("/api/health")
@@ -174,6 +188,20 @@ def _install_limits(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RateLimits, routes=routes, by_token=settings.api_token is not None)
 
 
+class _FilesMount(Mount):
+    """Static files under ``prefix`` that never answer for ``/api/`` paths.
+
+    A mount at "/" matches every path fully, which beats a route's partial match (right path,
+    wrong method): ``GET /api/chat`` would get the files' 404 instead of the API's 405.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 def _mount_static(app: Starlette, prefix: str, folder: Path) -> None:
     if folder.is_dir():
-        app.mount(prefix, StaticFiles(directory=folder, html=True), name=prefix.strip("/") or "app")
+        files = StaticFiles(directory=folder, html=True)
+        app.router.routes.append(_FilesMount(prefix, app=files, name=prefix.strip("/") or "app"))

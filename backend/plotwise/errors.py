@@ -155,6 +155,24 @@ class QueryTimeoutError(PlotwiseError):
     recoverable = True
 
 
+class QueriesBusyError(PlotwiseError):
+    """Every query worker is busy and the queue of waiting queries is full: not queued.
+
+    The queue holds at most ``PLOTWISE_SQL_QUEUE_MAX`` queries.
+
+    Sent with ``Retry-After: 1``; a turn ends with an ``error`` event of this code (recoverable:
+    asking again a moment later works).
+    """
+
+    code = "queries_busy"
+    status_code = 503
+    recoverable = True
+
+    def headers(self) -> dict[str, str]:
+        """``Retry-After``: a second, about how long a queued query waits for a worker."""
+        return {"Retry-After": "1"}
+
+
 class BenchError(PlotwiseError):
     """``plotwise bench`` cannot measure.
 

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plotwise.access import client_identity
-from plotwise.api.errors import plotwise_error_response
+from plotwise.api.errors import send_plotwise_error
 from plotwise.errors import BodyTooLargeError, RateLimitedError
 
 MAX_TRACKED_CLIENTS = 10_000
@@ -178,7 +178,7 @@ class RateLimits:
                 f"too many {route.what} at once: at most {route.cap.per_client} per client",
                 TURN_CAP_RETRY_S,
             )
-            await plotwise_error_response(error)(scope, receive, send)
+            await send_plotwise_error(error, scope, receive, send)
             return
         try:
             wait = route.rate.take(client)
@@ -188,7 +188,7 @@ class RateLimits:
                     f"client; retry in {math.ceil(wait)} s",
                     math.ceil(wait),
                 )
-                await plotwise_error_response(error)(scope, receive, send)
+                await send_plotwise_error(error, scope, receive, send)
                 return
             await self.app(scope, receive, send)
         finally:
@@ -266,4 +266,4 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = BodyTooLargeError(_too_large_message(self.max_bytes))
-        await plotwise_error_response(error)(scope, receive, send)
+        await send_plotwise_error(error, scope, receive, send)

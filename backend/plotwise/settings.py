@@ -225,6 +225,11 @@ class Settings(BaseSettings):
     """Worker processes that run queries, each with its own DuckDB; queries beyond this many
     wait for a free worker (the wait counts against ``query_timeout_s``)."""
 
+    sql_queue_max: int = Field(default=256, ge=1, le=100_000)
+    """Most queries waiting for a free worker (per dataset engine): one more is refused at once
+    with ``queries_busy`` (503, ``Retry-After: 1``) instead of queueing, so the queue stays
+    bounded. 256 lets 200 concurrent turns queue (the load test)."""
+
     sql_worker_memory_mb: int = Field(default=6144, ge=512, le=1_048_576)
     """Address-space limit (``RLIMIT_AS``) of each query worker, in MiB. A query that outgrows
     it fails with ``query_memory`` (and a worker that dies of it is replaced) while the server

@@ -45,7 +45,15 @@ FUZZ_SETTINGS = settings(
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Plotwise with the local model over a fresh data directory."""
-    fuzz_settings = Settings(data_dir=tmp_path_factory.mktemp("fuzz-data"), query_timeout_s=30)
+    # Per-client limits off: one fuzzer sends thousands of requests, and a 429 before the
+    # body is read would hide how the operations treat their inputs (limits: test_limits_http).
+    fuzz_settings = Settings(
+        data_dir=tmp_path_factory.mktemp("fuzz-data"),
+        query_timeout_s=30,
+        chat_rate_per_minute=0,
+        upload_rate_per_minute=0,
+        max_turns_per_client=0,
+    )
     with live_server(create_app(fuzz_settings)) as url:
         yield url
 

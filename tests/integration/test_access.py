@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from plotwise.app import create_app
 from plotwise.settings import Settings
 from support.live_server import live_server
+from support.metrics import grew, scrape
 
 TOKEN = "s3cret-token-for-tests"
 
@@ -113,6 +114,14 @@ def test_refusals_carry_the_security_headers(token_server: str):
     assert response.status_code == 401
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_refusals_are_counted_in_the_error_metric(token_server: str):
+    before = scrape(token_server)
+    for _ in range(3):
+        assert httpx.get(f"{token_server}/api/config").status_code == 401
+    after = scrape(token_server)
+    assert grew(before, after, "plotwise_errors_total", code="unauthorized") == 3
 
 
 def test_without_a_token_setting_the_api_is_open(local_server: str):

@@ -17,7 +17,7 @@ import pytest
 
 from plotwise.app import create_app
 from plotwise.data.catalog import Catalog
-from plotwise.errors import QueryMemoryError, QueryTimeoutError
+from plotwise.errors import QueriesBusyError, QueryMemoryError, QueryTimeoutError
 from plotwise.settings import Settings
 from plotwise.sql.runner import run_query
 from support.live_server import live_server
@@ -203,6 +203,27 @@ async def test_queries_wait_for_a_free_worker(bomb_settings):
             await run_query(catalog, NORMAL, max_rows=100, timeout_s=0.2)
         with pytest.raises(QueryTimeoutError):
             await runaway
+
+
+async def test_a_full_queue_refuses_at_once_and_frees_up(bomb_settings):
+    bounded = bomb_settings.model_copy(update={"sql_workers": 1, "sql_queue_max": 1})
+    with Catalog.open(bounded) as catalog:
+        await all_workers_up(catalog)
+        slow = asyncio.create_task(run_query(catalog, ENDLESS, max_rows=1, timeout_s=1))
+        await wait_until(lambda: catalog.workers.busy() == 1, 10)
+        queued = asyncio.create_task(run_query(catalog, NORMAL, max_rows=100, timeout_s=10))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        with pytest.raises(QueriesBusyError, match="1 queries already wait") as refused:
+            await run_query(catalog, NORMAL, max_rows=100, timeout_s=10)
+        assert time.monotonic() - started < 0.5
+        assert refused.value.headers() == {"Retry-After": "1"}
+        with pytest.raises(QueryTimeoutError):
+            await slow
+        # The queued query ran once the worker was free, and the queue takes queries again.
+        assert (await queued).rows[0] == ["UA", 58_665]
+        again = await run_query(catalog, NORMAL, max_rows=100, timeout_s=10)
+        assert again.rows[0] == ["UA", 58_665]
 
 
 async def test_closing_the_catalog_ends_its_workers(bomb_settings):

@@ -102,3 +102,16 @@ def test_a_failed_turns_log_lines_and_error_event_share_its_trace_id(server_with
     failed = [r for r in caplog.records if r.name == "plotwise.turn"]
     assert failed and all(record.trace_id == turn_id for record in failed)
     assert value(samples, ERRORS, code=error.data["code"]) == 1
+
+
+def test_a_wrong_method_on_an_api_path_is_405_with_the_ui_mounted(app_settings, tmp_path):
+    # The built chat UI is served from "/": its 404 must not hide an API path's 405.
+    (tmp_path / "index.html").write_text("<!doctype html><title>ui</title>")
+    app = create_app(app_settings.model_copy(update={"frontend_dist": tmp_path}))
+    with live_server(app) as url:
+        wrong = httpx.get(f"{url}/api/chat")
+        assert wrong.status_code == 405
+        assert wrong.headers["allow"] == "POST"
+        assert wrong.json()["error"]["code"] == "method_not_allowed"
+        assert httpx.get(f"{url}/no/such/page.js").status_code == 404
+        assert httpx.get(f"{url}/").status_code == 200

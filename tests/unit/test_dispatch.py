@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from plotwise.sql.dispatch import Dispatcher, Inbox
+from plotwise.sql.dispatch import BacklogFullError, Dispatcher, Inbox
 
 
 def _park(dispatcher: Dispatcher[str], inbox: Inbox[str], got: list[str | None]) -> None:
@@ -95,3 +95,13 @@ def test_every_job_is_taken_once_under_concurrency(slots: int) -> None:
         thread.join(timeout=5)
         assert not thread.is_alive()
     assert sorted(taken) == list(range(500))
+
+
+def test_a_full_backlog_refuses_the_next_job_and_takes_one_again_once_drained() -> None:
+    dispatcher: Dispatcher[str] = Dispatcher(max_backlog=2)
+    assert dispatcher.put("a") and dispatcher.put("b")
+    with pytest.raises(BacklogFullError, match="2 jobs already wait"):
+        dispatcher.put("c")
+    assert dispatcher.take(Inbox[str]()) == "a"
+    assert dispatcher.put("c")
+    assert dispatcher.close() == ["b", "c"]

@@ -80,7 +80,17 @@ class ConfigResponse(BaseModel):
     """The frame watchdog: milliseconds to wait for ``rendered`` or ``error``."""
 
 
-@router.post("/chat", response_class=EventSourceResponse)
+@router.post(
+    "/chat",
+    response_class=EventSourceResponse,
+    responses={
+        429: {
+            "description": "rate_limited: past PLOTWISE_CHAT_RATE_PER_MINUTE or "
+            "PLOTWISE_MAX_TURNS_PER_CLIENT turns at once (Retry-After)"
+        },
+        503: {"description": "shutting_down: the server is stopping"},
+    },
+)
 async def chat(body: ChatRequest, services: ServicesDep, turns: TurnsDep) -> EventSourceResponse:
     """Start one turn and stream its events (``docs/protocol.md``).
 

@@ -46,6 +46,7 @@ async def list_datasets(services: ServicesDep) -> DatasetList:
     responses={
         400: {"description": "bad_upload: the file is refused (the message says why)"},
         413: {"description": "upload_too_large: past PLOTWISE_MAX_UPLOAD_MB"},
+        429: {"description": "rate_limited: past PLOTWISE_UPLOAD_RATE_PER_MINUTE (Retry-After)"},
     },
 )
 async def upload_dataset(request: Request, services: ServicesDep) -> UploadDraftPublic:

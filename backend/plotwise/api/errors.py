@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
@@ -9,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Route
+from starlette.types import Receive, Scope, Send
 
 from plotwise.errors import ErrorBody, PlotwiseError
 
@@ -22,19 +25,31 @@ def error_response(
     return JSONResponse({"error": body.model_dump()}, status_code=status, headers=headers)
 
 
-def plotwise_error_response(error: PlotwiseError) -> JSONResponse:
-    """The response of one of our own errors: its body, status and headers."""
-    return error_response(error.to_body(), error.status_code, error.headers())
+async def send_plotwise_error(
+    error: PlotwiseError, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Answer a request from ASGI middleware with one of our own errors (body, status, headers).
+
+    Counted in the app's ``plotwise_errors`` metric like the route handlers' errors.
+    """
+    _count(scope.get("app"), error.code)
+    response = error_response(error.to_body(), error.status_code, error.headers())
+    await response(scope, receive, send)
 
 
 def counted_error(
     request: Request, body: ErrorBody, status: int, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
     """`error_response`, counted in the app's ``plotwise_errors`` metric by the body's code."""
-    services = getattr(request.app.state, "services", None)
-    if services is not None:
-        services.metrics.error(body.code)
+    _count(request.app, body.code)
     return error_response(body, status, headers)
+
+
+def _count(app: object, code: str) -> None:
+    """Count one error body of ``app`` by code (an app without services yet counts nothing)."""
+    services = getattr(getattr(app, "state", None), "services", None)
+    if services is not None:
+        services.metrics.error(code)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -76,11 +91,24 @@ def install_error_handlers(app: FastAPI) -> None:
 def _allowed_methods(request: Request) -> list[str]:
     """Every method some route of the app answers at the request's path.
 
-    Starlette's own ``Allow`` names only the first route whose path matched, while FastAPI
-    registers one route per method: ``GET`` and ``DELETE`` of one path are two routes.
+    Read off the app's OpenAPI paths (FastAPI nests included routers, whose routes the app's
+    own route list does not show) and its top-level routes outside the schema.
     """
-    methods: set[str] = set()
+    path = request.url.path
+    paths = request.app.openapi()["paths"]
+    # A literal path (``/api/templates/import``) is its own operation, not a template's value.
+    exact = paths.get(path)
+    templates = (
+        [exact] if exact else [o for t, o in paths.items() if _template_regex(t).fullmatch(path)]
+    )
+    methods: set[str] = {method.upper() for operations in templates for method in operations}
     for route in request.app.router.routes:
         if isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE:
             methods |= route.methods or set()
     return sorted(methods)
+
+
+@functools.cache
+def _template_regex(template: str) -> re.Pattern[str]:
+    """The paths an OpenAPI path template such as ``/api/turns/{turn_id}`` stands for."""
+    return re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)))

@@ -40,7 +40,14 @@ def event_stream(events: AsyncIterator[ServerSentEvent], settings: Settings) -> 
     return EventSourceResponse(events, ping=PING_S, send_timeout=settings.sse_send_timeout_s)
 
 
-@router.get("/{turn_id}/events", response_class=EventSourceResponse)
+_NOT_FOUND = {404: {"description": "unknown turn, expired transcript, or wrong X-Resume-Token"}}
+
+
+@router.get(
+    "/{turn_id}/events",
+    response_class=EventSourceResponse,
+    responses={**_NOT_FOUND, 400: {"description": "Last-Event-ID is not one of this turn's"}},
+)
 async def resume(
     turn_id: TurnId,
     turns: TurnsDep,
@@ -58,7 +65,7 @@ async def resume(
     return event_stream(turn.follow(_last_sequence(turn_id, last_event_id)), turns.settings)
 
 
-@router.delete("/{turn_id}", status_code=204)
+@router.delete("/{turn_id}", status_code=204, responses=_NOT_FOUND)
 async def stop(turn_id: TurnId, turns: TurnsDep, resume_token: ResumeToken = None) -> Response:
     """Stop a running turn now (Stop in the UI); its readers get an ``error`` ``cancelled``.
 

@@ -27,10 +27,11 @@ from pathlib import Path
 
 from plotwise.errors import (
     DatasetError,
+    QueriesBusyError,
     QueryTimeoutError,
 )
 from plotwise.settings import Settings
-from plotwise.sql.dispatch import Dispatcher, Inbox
+from plotwise.sql.dispatch import BacklogFullError, Dispatcher, Inbox
 from plotwise.sql.handoff import remove_file
 from plotwise.sql.worker_slot import Job, Slot, WorkerAnswer
 
@@ -79,7 +80,7 @@ class WorkerPool:
         self.settings = settings
         self.files = dict(files)
         self.data_dir = settings.resolved_data_dir()
-        self._jobs: Dispatcher[Job] = Dispatcher()
+        self._jobs: Dispatcher[Job] = Dispatcher(settings.sql_queue_max)
         self._ids = itertools.count(1)
         self._closed = False
         self._retired = False
@@ -114,6 +115,7 @@ class WorkerPool:
             SQLExecutionError: DuckDB failed the query; the message is DuckDB's.
             SQLRefusedError: The worker's own statement check refused it.
             DatasetError: The pool is closed, or no worker could be started.
+            QueriesBusyError: Every worker is busy and ``sql_queue_max`` queries already wait.
             PoolRetiredError: The pool was replaced and drains; nothing was queued.
             asyncio.CancelledError: The caller was cancelled; the query is stopped (within
                 `CANCEL_GRACE_S` plus a kill) without waiting here.
@@ -126,7 +128,15 @@ class WorkerPool:
             if self._retired:
                 raise PoolRetiredError("this worker pool was replaced")
             self._pending += 1
-        if not self._jobs.put(job):
+        try:
+            queued = self._jobs.put(job)
+        except BacklogFullError:
+            self.job_done()
+            raise QueriesBusyError(
+                f"every query worker is busy and {self._jobs.max_backlog} queries already wait "
+                "(PLOTWISE_SQL_QUEUE_MAX); try again in a moment"
+            ) from None
+        if not queued:
             self.job_done()
             raise DatasetError("the catalog is closed")
         try:
