@@ -15,7 +15,9 @@ from support.sse import parse_lines
 LONG_QUERY = "SELECT count(*) FROM range(100000000000) a WHERE a.range % 7 = 3"
 
 
-def test_disconnect_interrupts_the_query(app_settings):
+def _long_query_model() -> FunctionModel:
+    """A model whose one tool call runs `LONG_QUERY`."""
+
     async def stream(messages, info: AgentInfo):
         yield {
             0: DeltaToolCall(
@@ -23,7 +25,11 @@ def test_disconnect_interrupts_the_query(app_settings):
             )
         }
 
-    model = FunctionModel(stream_function=stream, model_name="slow")
+    return FunctionModel(stream_function=stream, model_name="slow")
+
+
+def test_disconnect_interrupts_the_query(app_settings):
+    model = _long_query_model()
     settings = app_settings.model_copy(update={"query_timeout_s": 600, "resume_grace_s": 0})
     app = create_app(settings, model=model)
     with live_server(app) as url:
@@ -54,14 +60,7 @@ def test_stop_interrupts_the_query_at_once(app_settings):
     """Stop (``DELETE /api/turns/{id}``) ends the turn and its query within 100 ms, even while
     the turn would otherwise wait ``resume_grace_s`` for its reader to come back."""
 
-    async def stream(messages, info: AgentInfo):
-        yield {
-            0: DeltaToolCall(
-                name="run_sql", json_args=json.dumps({"sql": LONG_QUERY}), tool_call_id="call_long"
-            )
-        }
-
-    model = FunctionModel(stream_function=stream, model_name="slow")
+    model = _long_query_model()
     settings = app_settings.model_copy(update={"query_timeout_s": 600, "resume_grace_s": 60})
     app = create_app(settings, model=model)
     with live_server(app) as url:
