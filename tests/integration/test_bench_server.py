@@ -16,14 +16,11 @@ from plotwise.bench.tpch import QUESTIONS as TPCH_QUESTIONS
 from plotwise.bench.tpch import measure_tpch
 from plotwise.bench.turns import measure_concurrent, time_turn
 from plotwise.cli import _scale_list
+from support.served import served_env
 
 
 def test_served_child_answers_a_turn_and_its_memory_is_its_own(settings, tmp_path):
-    env = {
-        "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
-        "PLOTWISE_DATASETS": "nycflights13",
-        "PLOTWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
-    }
+    env = served_env(settings, tmp_path / "store.db")
     with plotwise_process(env) as server:
         assert server.pid != os.getpid()
         assert status(server.pid)["VmRSS"] > 0
@@ -42,11 +39,7 @@ def test_served_child_answers_a_turn_and_its_memory_is_its_own(settings, tmp_pat
 
 
 def test_a_failed_turn_is_recorded_not_raised(settings, tmp_path):
-    env = {
-        "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
-        "PLOTWISE_DATASETS": "nycflights13",
-        "PLOTWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
-    }
+    env = served_env(settings, tmp_path / "store.db")
     with plotwise_process(env) as server:
 
         async def ask():
@@ -78,12 +71,7 @@ def test_tpch_scales_flag_parses_lists_and_none():
 
 
 def test_concurrent_turns_all_end_done(settings, tmp_path):
-    env = {
-        "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
-        "PLOTWISE_DATASETS": "nycflights13",
-        "PLOTWISE_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
-        **SERVER_ENV,
-    }
+    env = served_env(settings, tmp_path / "store.db", **SERVER_ENV)
     with plotwise_process(env) as server:
         turns = measure_concurrent(server.url, 4)
     assert len(turns) == 4

@@ -19,6 +19,7 @@ from plotwise.bench.memory import PeakSampler, tree_rss
 from plotwise.bench.process import plotwise_process
 from plotwise.bench.turns import QUESTIONS, TurnTiming, time_turn
 from plotwise.settings import Settings
+from support.served import served_env
 
 CONCURRENT = 200
 """SSE connections open at once."""
@@ -43,13 +44,7 @@ after each. A leak of 250 KB per turn (440 turns a round) would pass this after 
 def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory):
     """``plotwise serve`` in a child process, limits raised so one test client may load it."""
     store: Path = tmp_path_factory.mktemp("load") / "store.db"
-    env = {
-        **SERVER_ENV,
-        "PLOTWISE_DATA_DIR": str(settings.resolved_data_dir()),
-        "PLOTWISE_DATASETS": "nycflights13",
-        "PLOTWISE_DATABASE_URL": f"sqlite:///{store}",
-    }
-    with plotwise_process(env) as process:
+    with plotwise_process(served_env(settings, store, **SERVER_ENV)) as process:
         yield process
 
 

@@ -7,9 +7,9 @@ what callers depend on: `SQLService` (DuckDB) satisfies it, and so does a Postgr
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from pydantic import JsonValue
 from sqlglot import exp
@@ -22,6 +22,8 @@ from plotwise.sql.cache import CachedResult, CacheInfo, ResultCache, cache_key
 from plotwise.sql.guard import validate_select
 from plotwise.sql.params import QueryParamSpec, bind_values
 from plotwise.sql.runner import new_query_id, run_query, run_query_table
+
+ResultT = TypeVar("ResultT")
 
 Engine = Literal["duckdb", "postgres"]
 """The SQL engines a dataset's queries can run on."""
@@ -118,19 +120,7 @@ class SQLService:
         if not refresh and (hit := self.cache.answer(key, query_id)) is not None:
             self._check_scope(sql, specs)
             return hit
-        try:
-            result = await run_query(
-                self.catalog,
-                sql,
-                max_rows=self.settings.max_rows,
-                timeout_s=self.settings.query_timeout_s,
-                query_id=query_id,
-                param_specs=specs,
-                param_values=param_values,
-                tables=self.tables,
-            )
-        except SQLRefusedError as refusal:
-            raise self._in_scope_terms(sql, specs, refusal) from None
+        result = await self._run(run_query, sql, specs, param_values, query_id)
         return self.cache.keep(key, result)
 
     async def execute_table(
@@ -159,8 +149,25 @@ class SQLService:
         if not refresh and (hit := self.cache.answer_table(key, query_id)) is not None:
             self._check_scope(sql, specs)
             return hit
+        answer = await self._run(run_query_table, sql, specs, param_values, query_id)
+        return answer, self.cache.put_table(key, answer)
+
+    async def _run(
+        self,
+        runner: Callable[..., Awaitable[ResultT]],
+        sql: str,
+        specs: list[QueryParamSpec],
+        param_values: dict[str, JsonValue] | None,
+        query_id: str,
+    ) -> ResultT:
+        """Run ``sql`` with ``runner`` (`run_query` or `run_query_table`) under our limits.
+
+        Raises:
+            SQLRefusedError: As `_in_scope_terms`; the runner's other errors as they are.
+
+        """
         try:
-            answer = await run_query_table(
+            return await runner(
                 self.catalog,
                 sql,
                 max_rows=self.settings.max_rows,
@@ -172,7 +179,6 @@ class SQLService:
             )
         except SQLRefusedError as refusal:
             raise self._in_scope_terms(sql, specs, refusal) from None
-        return answer, self.cache.put_table(key, answer)
 
     def _check_scope(self, sql: str, specs: Sequence[QueryParamSpec]) -> None:
         """Refuse SQL outside ``tables`` that the cache is about to answer.
