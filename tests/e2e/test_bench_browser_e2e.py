@@ -6,6 +6,7 @@ import pytest
 
 from plotwise.bench import series
 from plotwise.bench.browser import measure_browser
+from plotwise.errors import BenchError
 from plotwise.settings import Settings
 from support.live_server import live_plotwise
 
@@ -30,3 +31,15 @@ def test_question_to_chart_and_rerender_are_measured(e2e_settings: Settings):
     assert len(figures["question_to_chart_ms"]) == 1
     assert len(figures["param_rerender_1000_points_ms"]) == 1
     assert all(ms > 0 for ms in figures["question_to_chart_ms"])
+
+
+def test_a_frame_without_animation_frames_fails_the_figure_instead_of_hanging(
+    e2e_settings: Settings, monkeypatch
+):
+    monkeypatch.setattr(series, "SIZES", (200,))
+    monkeypatch.setattr(series, "FRAME_WAIT_MS", 50)
+    # The sandbox frame stops producing animation frames, as one did once in CI.
+    frozen = series._ARM.replace("=> {", "=> { window.requestAnimationFrame = () => 0;", 1)
+    monkeypatch.setattr(series, "_ARM", frozen)
+    with pytest.raises(BenchError, match="no animation frame within 50 ms in 3 renders"):
+        series.measure_series(e2e_settings, rounds=1)

@@ -36,6 +36,12 @@ RENDER_TIMEOUT_MS = 120_000
 SETTLE_MS = 300
 """Pause in the frame between clearing the chart and the timed render."""
 
+FRAME_WAIT_MS = 2_000
+"""Longest wait for one animation frame in the sandbox before the render counts as unpainted."""
+
+ATTEMPTS = 3
+"""Renders tried per sample before an unpainted frame fails the figure."""
+
 _SQL = (
     "SELECT make_timestamp(year, month, day, hour, minute, 0.0) AS departure, dep_delay "
     "FROM flights WHERE dep_delay IS NOT NULL ORDER BY departure, carrier, flight LIMIT {rows}"
@@ -95,24 +101,36 @@ _POST = """async ([key, code, timeoutMs]) => {
   return { started, sandboxMs: message.ms };
 }"""
 
-# Runs in the sandbox frame before a timed render: resolves (epoch ms, the clock both frames
-# share) at the first animation frame after the chart's line is in the DOM. The sandbox's own
-# `rendered` message comes at React's first commit, before ResponsiveContainer has measured
-# itself and drawn the chart, so it is not the end of the render.
-_ARM = """async (settleMs) => {
+# Runs in the sandbox frame before a timed render: `window.__drawn` resolves to the epoch ms
+# (the clock both frames share) of the first animation frame after the chart's line is in the
+# DOM, or null when no frame came within the wait. The sandbox's own `rendered` message comes
+# at React's first commit, before ResponsiveContainer has measured itself and drawn the chart,
+# so it is not the end of the render. Every wait is bounded: a frame that stops producing
+# animation frames (seen once in CI, 300 s without one) must fail the render, not hang the bench.
+_ARM = """async ([settleMs, frameWaitMs, drawWaitMs]) => {
   const drawn = () => document.querySelector("path.recharts-line-curve[d]");
+  const now = () => performance.timeOrigin + performance.now();
+  const nextFrame = () => new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), frameWaitMs);
+    requestAnimationFrame(() => { clearTimeout(timer); resolve(true); });
+  });
   // Let the last chart's leftovers (its unmount, garbage collection) pass before timing.
   await new Promise((resolve) => setTimeout(resolve, settleMs));
-  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-  window.__drawn = new Promise((resolve) => {
-    const now = () => performance.timeOrigin + performance.now();
-    const finish = () => requestAnimationFrame(() => resolve(now()));
+  const settled = (await nextFrame()) && (await nextFrame());
+  window.__drawn = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error("the line was not drawn in " + drawWaitMs + " ms"));
+    }, drawWaitMs);
     const observer = new MutationObserver(() => {
-      if (drawn()) { observer.disconnect(); finish(); }
+      if (!drawn()) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      nextFrame().then((painted) => resolve(painted ? now() : null));
     });
     observer.observe(document.body, { childList: true, subtree: true, attributes: true });
   });
-  return drawn() === null;
+  return { settled, clear: drawn() === null };
 }"""
 
 
@@ -193,10 +211,30 @@ def measure_series(settings: Settings, rounds: int) -> list[dict[str, Any]]:
 
 
 def _timed_render(page: Page, frame: Frame, rows: int, code: str) -> dict[str, float]:
-    """Clear the chart, then time one render of the ``rows`` series to its line being drawn."""
-    page.evaluate(_POST, [None, code, RENDER_TIMEOUT_MS])
-    if not frame.evaluate(_ARM, SETTLE_MS):
-        raise BenchError("the chart still shows a line after a render without data")
-    posted = page.evaluate(_POST, [rows, code, RENDER_TIMEOUT_MS])
-    drawn = frame.evaluate("window.__drawn")
-    return {"ms": drawn - posted["started"], "sandbox_ms": posted["sandboxMs"] or 0.0}
+    """Time one render of the ``rows`` series, from ``postMessage`` to its line being painted.
+
+    Each attempt clears the chart first. An attempt whose frame produced no animation frame in
+    `FRAME_WAIT_MS` is retried, up to `ATTEMPTS` in all.
+
+    Raises:
+        BenchError: The chart kept a line without data, or no attempt was painted.
+
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(ATTEMPTS):
+        page.evaluate(_POST, [None, code, RENDER_TIMEOUT_MS])
+        armed = frame.evaluate(_ARM, [SETTLE_MS, FRAME_WAIT_MS, RENDER_TIMEOUT_MS])
+        if not armed["clear"]:
+            raise BenchError("the chart still shows a line after a render without data")
+        posted = page.evaluate(_POST, [rows, code, RENDER_TIMEOUT_MS])
+        try:
+            drawn = frame.evaluate("window.__drawn")
+        except PlaywrightError as error:
+            raise BenchError(f"rendering {rows} points failed: {error.message}") from error
+        if armed["settled"] and drawn is not None:
+            return {"ms": drawn - posted["started"], "sandbox_ms": posted["sandboxMs"] or 0.0}
+    raise BenchError(
+        f"the sandbox frame produced no animation frame within {FRAME_WAIT_MS} ms "
+        f"in {ATTEMPTS} renders of {rows} points"
+    )
