@@ -183,9 +183,9 @@ def settled_height(page: Page) -> str:
             const now = performance.now();
             if (frame.style.height !== last) { last = frame.style.height; since = now; }
             if (now - since >= 300 || now - started > 5000) resolve(last);
-            else requestAnimationFrame(tick);
+            else setTimeout(tick, 16);
           };
-          requestAnimationFrame(tick);
+          setTimeout(tick, 16);
         })"""
     )
 
