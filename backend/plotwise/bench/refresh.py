@@ -5,19 +5,30 @@ For results of 10,000 and 100,000 flights rows, the figure is the median wall ti
 so the query really runs, body read to the end) divided by the median time DuckDB takes, in
 this process, to produce the same result as Arrow by its faster way (issue 7: at most 1.3 at
 100k rows). The two sides take turns run by run.
+
+Beside it, the *floor* of the design at each size: DuckDB's time plus the two costs no refresh
+can skip, measured in the same turns. One is a bare HTTP route (its own uvicorn, no middleware,
+no query) answering the same Arrow bytes from memory: the request and the transfer. The other
+is writing the same batches to a spool file as a query worker does
+(`plotwise.sql.handoff.write_result`): the one copy across the worker-process boundary
+(issue 7, item 3). The floor ratio is the best any refresh could reach on this machine.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import os
 from collections.abc import Callable
 from contextlib import closing
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
+from fastapi import FastAPI
 
+from plotwise.api.arrow_response import ArrowStreamResponse
 from plotwise.app import create_app
 from plotwise.bench.artifacts import register_artifact
 from plotwise.bench.server import live_server
@@ -27,6 +38,7 @@ from plotwise.data.nycflights13 import parquet_paths
 from plotwise.errors import BenchError
 from plotwise.settings import Settings
 from plotwise.sql.arrow_result import ARROW_STREAM
+from plotwise.sql.handoff import remove_file, spool_dir, write_result
 from plotwise.sql.worker_main import BATCH_ROWS
 
 SIZES = (10_000, 100_000)
@@ -52,7 +64,11 @@ def _duckdb_actions(
 
 
 def measure_refresh(settings: Settings, runs: int = 15) -> list[dict[str, float]]:
-    """Return one row per size: ``rows``, ``http_ms``, ``duckdb_ms``, ``ratio`` (medians).
+    """Return one row per size: ``rows``, ``http_ms``, ``duckdb_ms``, ``ratio`` and the floor.
+
+    The floor fields are ``bare_http_ms`` (the same bytes from a bare route), ``spool_ms`` (the
+    worker's spool write of the same batches) and ``floor_ratio``, (DuckDB + both) / DuckDB.
+    Times are medians in ms.
 
     Args:
         settings: Configuration; the row cap is raised to the largest size for this server.
@@ -68,44 +84,86 @@ def measure_refresh(settings: Settings, runs: int = 15) -> list[dict[str, float]
     # An engine configured as the workers' (same views, threads, memory limit and lockdown).
     connection = open_engine(bench_settings, parquet_paths(bench_settings.resolved_data_dir()))
     cursor = connection.cursor()
-    with live_server(app) as url, closing(connection):
-        address = urlsplit(url)
+    bare = _BareArrow()
+    spool = spool_dir(bench_settings.resolved_data_dir()) / f"bench-{os.getpid()}.arrow"
+    with live_server(app) as url, live_server(bare.app) as bare_url, closing(connection):
         # The standard library's client: httpx spends ~11 ms of Python per 9.5 MB body reading
         # it, which is the benchmark's own cost, not the server's (a browser reads natively).
-        client = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
+        client, bare_client = _client(url), _client(bare_url)
         for rows in SIZES:
             sql = f"SELECT * FROM flights LIMIT {rows}"
             artifact_id = register_artifact(app, sql, prompt=f"bench: {rows} rows")
-            fetch = _fetcher(client, artifact_id)
-            table = pa.ipc.open_stream(fetch()).read_all()
+            fetch = _fetcher(client, f"/api/artifacts/{artifact_id}/data")
+            body = fetch()
+            table = pa.ipc.open_stream(body).read_all()
             if table.num_rows != rows:
                 raise BenchError(f"expected {rows} rows as Arrow, got {table.num_rows}")
-            http_ms, *duckdb_ms = interleaved_medians(
-                [fetch, *_duckdb_actions(cursor, sql, rows)], runs
+            bare.body = body
+            http_ms, bare_ms, spool_ms, *duckdb_ms = interleaved_medians(
+                [
+                    fetch,
+                    _fetcher(bare_client, "/arrow"),
+                    _spool_writer(table, spool),
+                    *_duckdb_actions(cursor, sql, rows),
+                ],
+                runs,
             )
+            duck = min(duckdb_ms)
             figures.append(
                 {
                     "rows": rows,
                     "http_ms": http_ms,
-                    "duckdb_ms": min(duckdb_ms),
-                    "ratio": http_ms / min(duckdb_ms),
+                    "duckdb_ms": duck,
+                    "ratio": http_ms / duck,
+                    "bare_http_ms": bare_ms,
+                    "spool_ms": spool_ms,
+                    "floor_ratio": (duck + bare_ms + spool_ms) / duck,
                 }
             )
         client.close()
+        bare_client.close()
     return figures
 
 
-def _fetcher(client: http.client.HTTPConnection, artifact_id: str) -> Callable[[], bytes]:
-    """A call that refreshes the artifact's data as Arrow and returns the whole body."""
+class _BareArrow:
+    """A bare app answering ``POST /arrow`` with ``body`` as an Arrow stream (the HTTP floor)."""
+
+    def __init__(self) -> None:
+        self.body = b""
+        self.app = FastAPI()
+        self.app.add_api_route("/arrow", self._answer, methods=["POST"])
+
+    async def _answer(self) -> ArrowStreamResponse:
+        return ArrowStreamResponse([memoryview(self.body)])
+
+
+def _spool_writer(table: pa.Table, path: Path) -> Callable[[], None]:
+    """A call that writes ``table`` as a query worker writes its result, then removes the file."""
+    batches = table.to_batches(BATCH_ROWS)
+
+    def write() -> None:
+        write_result(table.schema, iter(batches), table.num_rows, path)
+        remove_file(path)
+
+    return write
+
+
+def _client(url: str) -> http.client.HTTPConnection:
+    address = urlsplit(url)
+    return http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
+
+
+def _fetcher(client: http.client.HTTPConnection, path: str) -> Callable[[], bytes]:
+    """A call that POSTs a refresh to ``path`` asking for Arrow and returns the whole body."""
     body = json.dumps({"refresh": True})
     headers = {"Content-Type": "application/json", "Accept": ARROW_STREAM}
 
     def fetch() -> bytes:
-        client.request("POST", f"/api/artifacts/{artifact_id}/data", body, headers)
+        client.request("POST", path, body, headers)
         response = client.getresponse()
         content = response.read()
         if response.status != 200 or response.getheader("Content-Type") != ARROW_STREAM:
-            raise BenchError(f"the data endpoint answered {response.status}: {content[:200]!r}")
+            raise BenchError(f"{path} answered {response.status}: {content[:200]!r}")
         return content
 
     return fetch
