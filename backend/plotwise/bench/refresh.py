@@ -20,6 +20,7 @@ import http.client
 import json
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -111,7 +112,7 @@ def measure_refresh(settings: Settings, runs: int = 15) -> list[dict[str, float]
                     runs,
                 )
             finally:
-                spool.remove_all()
+                spool.close()
             duck = min(duckdb_ms)
             figures.append(
                 {
@@ -144,23 +145,26 @@ class _BareArrow:
 class _SpoolWriter:
     """Writes a table as a query worker writes its result: a new spool file per call.
 
-    The files are removed by `remove_all`, outside the timed calls: the server, not the worker,
-    removes (or the cache adopts) a spool file after the answer is sent.
+    Each file is removed by a thread of its own after the call returns, as the server removes
+    (or the cache adopts) a spool file after the answer went out. Left in place, 15 files of
+    9.5 MB measured 16 ms a write instead of 4.5 (the kernel writing dirty pages back).
     """
 
     def __init__(self, folder: Path, table: pa.Table) -> None:
         self.folder, self.table = folder, table
         self.batches = table.to_batches(BATCH_ROWS)
-        self.paths: list[Path] = []
+        self.written = 0
+        self._remover = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bench-spool")
 
     def write(self) -> None:
-        path = self.folder / f"bench-{os.getpid()}-{len(self.paths)}.arrow"
-        self.paths.append(path)
+        path = self.folder / f"bench-{os.getpid()}-{self.written}.arrow"
+        self.written += 1
         write_result(self.table.schema, iter(self.batches), self.table.num_rows, path)
+        self._remover.submit(remove_file, path)
 
-    def remove_all(self) -> None:
-        for path in self.paths:
-            remove_file(path)
+    def close(self) -> None:
+        """Wait until every file is removed."""
+        self._remover.shutdown(wait=True)
 
 
 def _client(url: str) -> http.client.HTTPConnection:
