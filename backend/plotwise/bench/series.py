@@ -227,12 +227,14 @@ def _timed_render(page: Page, frame: Frame, rows: int, code: str) -> dict[str, f
         armed = frame.evaluate(_ARM, [SETTLE_MS, FRAME_WAIT_MS, RENDER_TIMEOUT_MS])
         if not armed["clear"]:
             raise BenchError("the chart still shows a line after a render without data")
+        if not armed["settled"]:
+            continue  # no animation frame came: a timed render would hang on the chart's resize
         posted = page.evaluate(_POST, [rows, code, RENDER_TIMEOUT_MS])
         try:
             drawn = frame.evaluate("window.__drawn")
         except PlaywrightError as error:
             raise BenchError(f"rendering {rows} points failed: {error.message}") from error
-        if armed["settled"] and drawn is not None:
+        if drawn is not None:
             return {"ms": drawn - posted["started"], "sandbox_ms": posted["sandboxMs"] or 0.0}
     raise BenchError(
         f"the sandbox frame produced no animation frame within {FRAME_WAIT_MS} ms "
