@@ -11,12 +11,12 @@ import pytest
 
 from plotwise.bench.datasette import (
     QUERIES,
-    _connect,
     datasette_fetcher,
     datasette_server,
     measure_peer,
     same_rows,
 )
+from plotwise.bench.server import http_connection
 from plotwise.bench.sqlite_copy import build_sqlite, sqlite_type
 from plotwise.data.nycflights13 import ensure_nycflights13
 from plotwise.errors import BenchError
@@ -72,7 +72,7 @@ def test_datasette_answers_queries_and_errors_over_http(tiny_parquet, tmp_path):
         "JOIN airlines a ON a.carrier = f.carrier GROUP BY a.name ORDER BY a.name"
     )
     with datasette_server(database) as url:
-        client = _connect(url)
+        client = http_connection(url)
         rows = datasette_fetcher(client, database.stem, sql)()
         assert rows == [
             {"name": "American", "n": 2, "delay": 10.5},

@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from plotwise.bench.artifacts import register_artifact
 from plotwise.bench.process import child_server
-from plotwise.bench.server import free_port, live_server
+from plotwise.bench.server import free_port, http_connection, live_server
 from plotwise.bench.sqlite_copy import build_sqlite
 from plotwise.bench.stats import interleaved_medians
 from plotwise.data.nycflights13 import parquet_paths
@@ -194,8 +194,8 @@ def measure_peer(settings: Settings, runs: int = 15) -> list[dict[str, Any]]:
             parquet_paths(settings.resolved_data_dir()), Path(scratch) / "nycflights13.db"
         )
         with live_server(app) as plotwise_url, datasette_server(database) as datasette_url:
-            ours = _connect(plotwise_url)
-            theirs = _connect(datasette_url)
+            ours = http_connection(plotwise_url)
+            theirs = http_connection(datasette_url)
             for name, sql in QUERIES.items():
                 artifact_id = register_artifact(app, sql, prompt=f"bench: {name}")
                 plotwise = plotwise_fetcher(ours, artifact_id)
@@ -215,8 +215,3 @@ def measure_peer(settings: Settings, runs: int = 15) -> list[dict[str, Any]]:
             ours.close()
             theirs.close()
     return figures
-
-
-def _connect(url: str) -> http.client.HTTPConnection:
-    address = urlsplit(url)
-    return http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=120)

@@ -23,7 +23,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
@@ -32,7 +31,7 @@ from fastapi import FastAPI
 from plotwise.api.arrow_response import ArrowStreamResponse
 from plotwise.app import create_app
 from plotwise.bench.artifacts import register_artifact
-from plotwise.bench.server import live_server
+from plotwise.bench.server import http_connection, live_server
 from plotwise.bench.stats import interleaved_medians
 from plotwise.data.engine import open_engine
 from plotwise.data.nycflights13 import parquet_paths
@@ -87,10 +86,13 @@ def measure_refresh(settings: Settings, runs: int = 15) -> list[dict[str, float]
     cursor = connection.cursor()
     bare = _BareArrow()
     spool_folder = spool_dir(bench_settings.resolved_data_dir())
-    with live_server(app) as url, live_server(bare.app) as bare_url, closing(connection):
-        # The standard library's client: httpx spends ~11 ms of Python per 9.5 MB body reading
-        # it, which is the benchmark's own cost, not the server's (a browser reads natively).
-        client, bare_client = _client(url), _client(bare_url)
+    with (
+        live_server(app) as url,
+        live_server(bare.app) as bare_url,
+        closing(connection),
+        closing(http_connection(url)) as client,
+        closing(http_connection(bare_url)) as bare_client,
+    ):
         for rows in SIZES:
             sql = f"SELECT * FROM flights LIMIT {rows}"
             artifact_id = register_artifact(app, sql, prompt=f"bench: {rows} rows")
@@ -125,8 +127,6 @@ def measure_refresh(settings: Settings, runs: int = 15) -> list[dict[str, float]
                     "floor_ratio": (duck + bare_ms + spool_ms) / duck,
                 }
             )
-        client.close()
-        bare_client.close()
     return figures
 
 
@@ -165,11 +165,6 @@ class _SpoolWriter:
     def close(self) -> None:
         """Wait until every file is removed."""
         self._remover.shutdown(wait=True)
-
-
-def _client(url: str) -> http.client.HTTPConnection:
-    address = urlsplit(url)
-    return http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
 
 
 def _fetcher(client: http.client.HTTPConnection, path: str) -> Callable[[], bytes]:
