@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
+from playwright.sync_api import Page, expect
 
 from plotwise.bench import series
 from plotwise.bench.browser import measure_browser
@@ -38,8 +40,29 @@ def test_a_frame_without_animation_frames_fails_the_figure_instead_of_hanging(
 ):
     monkeypatch.setattr(series, "SIZES", (200,))
     monkeypatch.setattr(series, "FRAME_WAIT_MS", 50)
-    # The sandbox frame stops producing animation frames, as one did once in CI.
+    # The sandbox frame gets no animation frames, as an off-screen one does.
     frozen = series._ARM.replace("=> {", "=> { window.requestAnimationFrame = () => 0;", 1)
     monkeypatch.setattr(series, "_ARM", frozen)
     with pytest.raises(BenchError, match="no animation frame within 50 ms in 3 renders"):
         series.measure_series(e2e_settings, rounds=1)
+
+
+def test_the_bench_times_its_own_frame_not_the_apps_parked_warm_frame(page: Page, app_url: str):
+    # The CI failure: the app's warm frame (off-screen, so Chromium gives it no animation
+    # frames) came first among the page's frames with the sandbox's URL, and the bench timed it.
+    page.goto(app_url)
+    expect(page.locator('[data-testid="sandbox-warm-frame"][data-warm="ready"]')).to_be_attached()
+    sandbox_url = httpx.get(f"{app_url}/api/config", timeout=10).json()["sandbox_url"]
+    assert [f for f in page.frames if f.url.startswith(sandbox_url)], "no warm frame to confuse"
+
+    frame = series.open_bench_frame(page, sandbox_url)
+
+    element = frame.frame_element()
+    assert element.get_attribute("data-testid") is None  # not the warm frame
+    box = element.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 0
+    painted = frame.evaluate(
+        "() => new Promise((resolve) => {"
+        " setTimeout(() => resolve(false), 2000); requestAnimationFrame(() => resolve(true)); })"
+    )
+    assert painted

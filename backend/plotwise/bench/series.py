@@ -42,14 +42,20 @@ FRAME_WAIT_MS = 2_000
 ATTEMPTS = 3
 """Renders tried per sample before an unpainted frame fails the figure."""
 
+FRAME_NAME = "plotwise-bench-sandbox"
+"""The ``name`` of the bench's own sandbox frame. The app page also holds a sandbox frame, its
+warm frame parked off-screen (where Chromium gives it no animation frames), so the bench must
+not pick a frame by its URL."""
+
 _SQL = (
     "SELECT make_timestamp(year, month, day, hour, minute, 0.0) AS departure, dep_delay "
     "FROM flights WHERE dep_delay IS NOT NULL ORDER BY departure, carrier, flight LIMIT {rows}"
 )
 
 # Runs in the app page: open the sandbox frame and connect to it (see frontend useSandbox.ts).
-_CONNECT = """async (sandboxUrl) => {
+_CONNECT = """async ([sandboxUrl, frameName]) => {
   const frame = document.createElement("iframe");
+  frame.name = frameName;
   frame.setAttribute("sandbox", "allow-scripts");
   // On screen: Chromium throttles animation frames in hidden cross-origin frames.
   frame.style.cssText =
@@ -105,8 +111,8 @@ _POST = """async ([key, code, timeoutMs]) => {
 # (the clock both frames share) of the first animation frame after the chart's line is in the
 # DOM, or null when no frame came within the wait. The sandbox's own `rendered` message comes
 # at React's first commit, before ResponsiveContainer has measured itself and drawn the chart,
-# so it is not the end of the render. Every wait is bounded: a frame that stops producing
-# animation frames (seen once in CI, 300 s without one) must fail the render, not hang the bench.
+# so it is not the end of the render. Every wait is bounded: a frame that gets no animation
+# frames (an off-screen one: CI once timed the app's parked warm frame) must fail, not hang.
 _ARM = """async ([settleMs, frameWaitMs, drawWaitMs]) => {
   const drawn = () => document.querySelector("path.recharts-line-curve[d]");
   const now = () => performance.timeOrigin + performance.now();
@@ -188,12 +194,9 @@ def measure_series(settings: Settings, rounds: int) -> list[dict[str, Any]]:
             browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(url)
-            answer = page.evaluate(_CONNECT, sandbox_url)
-            if answer != "ready":
-                raise BenchError(f"the sandbox answered {answer!r} to connect")
+            frame = open_bench_frame(page, sandbox_url)
             for rows in SIZES:
                 page.evaluate(_LOAD, [rows, paths[rows]])
-            frame = next(f for f in page.frames if f.url.startswith(sandbox_url))
             for _ in range(rounds):
                 for rows in SIZES:
                     samples[rows].append(_timed_render(page, frame, rows, code))
@@ -208,6 +211,25 @@ def measure_series(settings: Settings, rounds: int) -> list[dict[str, Any]]:
         }
         for rows in SIZES
     ]
+
+
+def open_bench_frame(page: Page, sandbox_url: str) -> Frame:
+    """Open the bench's own sandbox frame on screen in ``page`` and connect to it.
+
+    Returns:
+        The frame named `FRAME_NAME`, connected (it answered ``ready``).
+
+    Raises:
+        BenchError: The sandbox answered ``connect`` with anything but ``ready``.
+
+    """
+    answer = page.evaluate(_CONNECT, [sandbox_url, FRAME_NAME])
+    if answer != "ready":
+        raise BenchError(f"the sandbox answered {answer!r} to connect")
+    frame = page.frame(name=FRAME_NAME)
+    if frame is None:
+        raise BenchError(f"the page has no frame named {FRAME_NAME!r}")
+    return frame
 
 
 def _timed_render(page: Page, frame: Frame, rows: int, code: str) -> dict[str, float]:
