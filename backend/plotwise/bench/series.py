@@ -220,7 +220,8 @@ def open_bench_frame(page: Page, sandbox_url: str) -> Frame:
         The frame named `FRAME_NAME`, connected (it answered ``ready``).
 
     Raises:
-        BenchError: The sandbox answered ``connect`` with anything but ``ready``.
+        BenchError: The sandbox answered ``connect`` with anything but ``ready``, or the page
+            lost the frame's name (the sandbox renamed its window).
 
     """
     answer = page.evaluate(_CONNECT, [sandbox_url, FRAME_NAME])
