@@ -70,6 +70,34 @@ describe("authorizedFetch", () => {
     expect(response.headers.get("WWW-Authenticate")).toBe("Bearer");
   });
 
+  it("does not reopen the dialog for a call that answers 401 after the user closed it", async () => {
+    let answerLate: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => {
+      answerLate = resolve;
+    });
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string) => {
+        if (url === "/api/config") await late;
+        return Response.json(UNAUTHORIZED, { status: 401 });
+      }),
+    );
+    const gate = createTokenGate(memoryStorage());
+    const early = authorizedFetch("/api/conversations", {}, gate);
+    const straggler = authorizedFetch("/api/config", {}, gate);
+    await settle();
+    expect(gate.prompt.getState().open).toBe(true);
+    gate.cancel();
+    expect((await early).status).toBe(401);
+    answerLate();
+    expect((await straggler).status).toBe(401);
+    expect(gate.prompt.getState().open).toBe(false);
+    // A call sent after the dialog closed asks again.
+    void authorizedFetch("/api/templates", {}, gate);
+    await settle();
+    expect(gate.prompt.getState().open).toBe(true);
+  });
+
   it("sends a stored token at once, without asking", async () => {
     const { seen } = serverWithToken("kept");
     const storage = memoryStorage();

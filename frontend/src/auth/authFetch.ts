@@ -17,9 +17,10 @@ export function withToken(init: ApiRequestInit, token: string | null): RequestIn
 export async function authorizedFetch(url: string, init: ApiRequestInit = {}, gate: TokenGate = apiTokenGate): Promise<Response> {
   let token = gate.token();
   for (;;) {
+    const declines = gate.declines();
     const response = await fetch(url, withToken(init, token));
     if (response.status !== 401) return response;
-    const next = await gate.refused(token);
+    const next = await gate.refused(token, declines);
     if (next === null) return response;
     token = next;
   }

@@ -21,12 +21,16 @@ export interface TokenGate {
   readonly prompt: StoreApi<TokenPromptState>;
   /** The stored token, or null before one was given. */
   token(): string | null;
+  /** How many times the user has closed the dialog: read when a call is sent, for `refused`. */
+  declines(): number;
   /**
-   * A call sent with `sent` (null: no token) answered 401. Resolves with the token to retry
-   * with (a newer stored one, or the one the user types), or null once the user gives up.
-   * Concurrent refusals share one prompt.
+   * A call sent with `sent` (null: no token), when `declines()` was `declinesAtSend`, answered
+   * 401. Resolves with the token to retry with (a newer stored one, or the one the user types),
+   * or null once the user gives up. Concurrent refusals share one prompt. A call that was under
+   * way when the user closed the dialog gets null without asking again: a startup call
+   * answering late must not reopen the dialog the user just closed.
    */
-  refused(sent: string | null): Promise<string | null>;
+  refused(sent: string | null, declinesAtSend: number): Promise<string | null>;
   /** The user gave a token: stored, the waiting calls retry with it. Blank ones are ignored. */
   submit(token: string): void;
   /** The user closed the dialog: the waiting calls end with their 401. */
@@ -38,6 +42,7 @@ export function createTokenGate(storage: SyncStorage): TokenGate {
   const prompt = createStore<TokenPromptState>()(() => ({ open: false, rejected: false }));
   let waiting: Promise<string | null> | null = null;
   let settle: (token: string | null) => void = () => undefined;
+  let declines = 0;
 
   const token = () => storage.getItem(TOKEN_STORAGE_KEY) || null;
   const finish = (value: string | null) => {
@@ -49,10 +54,12 @@ export function createTokenGate(storage: SyncStorage): TokenGate {
   return {
     prompt,
     token,
-    refused(sent) {
+    declines: () => declines,
+    refused(sent, declinesAtSend) {
       const current = token();
       // Another call already got a newer token while this one was under way: retry with it.
       if (current !== null && current !== sent) return Promise.resolve(current);
+      if (declinesAtSend !== declines) return Promise.resolve(null);
       if (waiting !== null) return waiting;
       if (current !== null) storage.removeItem(TOKEN_STORAGE_KEY);
       prompt.setState({ open: true, rejected: sent !== null });
@@ -68,7 +75,9 @@ export function createTokenGate(storage: SyncStorage): TokenGate {
       finish(trimmed);
     },
     cancel() {
-      if (waiting !== null) finish(null);
+      if (waiting === null) return;
+      declines += 1;
+      finish(null);
     },
   };
 }

@@ -107,13 +107,14 @@ export function sendUpload(
     settle(outcome);
   };
   // A 401 asks for the API token (the token dialog), then sends the file again with it.
-  const retryWithToken = async (token: string | null, status: number, responseText: string) => {
-    const next = await gate.refused(token);
+  const retryWithToken = async (token: string | null, declines: number, status: number, responseText: string) => {
+    const next = await gate.refused(token, declines);
     if (ended) return;
     if (next === null) end(uploadOutcome(status, responseText));
     else attempt(next);
   };
   const attempt = (token: string | null) => {
+    const declines = gate.declines();
     const current = createXhr();
     xhr = current;
     sent = 0;
@@ -125,7 +126,7 @@ export function sendUpload(
     };
     current.upload.onload = () => handlers.onSent();
     current.onload = () => {
-      if (current.status === 401) void retryWithToken(token, current.status, current.responseText);
+      if (current.status === 401) void retryWithToken(token, declines, current.status, current.responseText);
       else end(uploadOutcome(current.status, current.responseText));
     };
     current.onerror = () => end({ kind: "error", error: brokenOff(sent, file.size) });
