@@ -36,11 +36,14 @@ HOSTILE = {
 
 # A heartbeat in the parent, and a log of the artifact's state changes, both timed in the page.
 INSTRUMENT = """() => {
-  const beat = { last: performance.now(), maxGap: 0 };
+  const beat = { last: performance.now(), maxGap: 0, maxAt: 0 };
   window.__beat = beat;
   setInterval(() => {
     const now = performance.now();
-    beat.maxGap = Math.max(beat.maxGap, now - beat.last);
+    if (now - beat.last > beat.maxGap) {
+      beat.maxGap = now - beat.last;
+      beat.maxAt = beat.last;
+    }
     beat.last = now;
   }, 10);
   window.__log = [];
@@ -51,6 +54,12 @@ INSTRUMENT = """() => {
     }
   }).observe(document.body, { subtree: true, attributeFilter: ["data-state", "data-frame"] });
 }"""
+
+RECOVERED = """() => {
+  const seen = (name, value) => window.__log.some(([, n, v]) => n === name && v === value);
+  return seen("data-state", "error") && seen("data-frame", "1:ready");
+}"""
+"""The watchdog ended the component and the fresh frame answered its handshake."""
 
 
 @pytest.fixture
@@ -66,17 +75,22 @@ def test_hostile_component_is_contained_and_the_frame_recovered(page: Page, host
     page.evaluate(INSTRUMENT)
     page.get_by_test_id("chat-input").fill("show me")
     page.get_by_test_id("chat-send").click()
-    error = page.get_by_test_id("artifact-error")
-    expect(error).to_contain_text("render timed out", timeout=RENDER_TIMEOUT_MS)
-    host = page.get_by_test_id("artifact")
-    expect(host).to_have_attribute("data-frame", "1:ready", timeout=RENDER_TIMEOUT_MS)
-    expect(page.get_by_test_id("artifact-fix")).to_be_visible()
+    # Waited for in the page: each failed poll of Playwright's `expect` also takes an ARIA
+    # snapshot of the page (20-30 ms of the very main thread the heartbeat measures).
+    page.wait_for_function(RECOVERED, polling=100, timeout=RENDER_TIMEOUT_MS)
     log = page.evaluate("window.__log")
+    beat = page.evaluate("window.__beat")
+    hosted = next(t for t, name, value in log if name == "data-frame" and value == "0:ready")
     timed_out = next(t for t, name, value in log if name == "data-state" and value == "error")
     recovered = next(t for t, name, value in log if name == "data-frame" and value == "1:ready")
     assert recovered - timed_out <= 1000, f"fresh frame ready {recovered - timed_out:.0f} ms late"
-    max_gap = page.evaluate("window.__beat.maxGap")
-    assert max_gap <= 200, f"the parent page froze for {max_gap:.0f} ms"
+    when = (
+        f"starting at {beat['maxAt'] - hosted:+.0f} ms (0: the component was sent to the "
+        f"frame; {timed_out - hosted:+.0f} ms: its watchdog fired)"
+    )
+    assert beat["maxGap"] <= 200, f"the parent page froze for {beat['maxGap']:.0f} ms, {when}"
+    expect(page.get_by_test_id("artifact-error")).to_contain_text("render timed out")
+    expect(page.get_by_test_id("artifact-fix")).to_be_visible()
     # The page still works: the composer takes input at once.
     page.get_by_test_id("chat-input").fill("still responsive")
     expect(page.get_by_test_id("chat-input")).to_have_value("still responsive")

@@ -10,7 +10,7 @@ from pydantic_ai.models import Model
 from plotwise.app import create_app
 from plotwise.data.nycflights13 import ensure_nycflights13
 from plotwise.settings import Settings
-from support.live_server import live_server
+from support.live_server import live_server, wait_ready
 from support.pg_flights import SeededDatabase, seed_flights
 from support.postgres import PostgresServer
 
@@ -24,6 +24,7 @@ def app_settings(settings: Settings) -> Settings:
 def local_server(app_settings: Settings) -> Iterator[str]:
     """A real server with the default (local) model."""
     with live_server(create_app(app_settings)) as url:
+        wait_ready(url)
         yield url
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import httpx
 
 from plotwise.app import create_app
 from plotwise.logs import TraceFilter
-from support.live_server import live_server
+from plotwise.sql import worker_slot
+from support.live_server import live_server, wait_ready
 from support.metrics import grew, scrape, value
 from support.scripted import scripted
 from support.sse import chat
@@ -36,10 +38,11 @@ def test_health_and_ready_answer_outside_the_api_schema(local_server):
 def test_ready_names_what_is_not_ready_in_the_one_error_shape(app_settings):
     app = create_app(app_settings)
     with live_server(app) as url:
-        assert httpx.get(f"{url}/ready").status_code == 200
+        wait_ready(url)
+        before = scrape(url)
         app.state.services.catalog.close()
         answer = httpx.get(f"{url}/ready")
-        samples = scrape(url)
+        after = scrape(url)
     assert answer.status_code == 503
     error = answer.json()["error"]
     assert error["code"] == "not_ready"
@@ -47,7 +50,28 @@ def test_ready_names_what_is_not_ready_in_the_one_error_shape(app_settings):
     assert "catalog: DatasetError: the catalog is closed" in error["message"]
     assert "workers: DatasetError: the catalog is closed" in error["message"]
     assert "store" not in error["message"]
-    assert value(samples, ERRORS, code="not_ready") == 1
+    assert grew(before, after, ERRORS, code="not_ready") == 1
+
+
+def test_ready_waits_for_every_worker_to_open_its_engine(app_settings, tmp_path, monkeypatch):
+    # A "worker" that starts but never answers its hello: its process is up, its engine is not.
+    silent = tmp_path / "silent-worker"
+    silent.write_text("#!/bin/sh\nexec sleep 60\n")
+    silent.chmod(0o755)
+    monkeypatch.setattr(worker_slot, "WORKER_COMMAND", (str(silent),))
+    monkeypatch.setattr(worker_slot, "START_TIMEOUT_S", 2.0)
+    app = create_app(app_settings)
+    with live_server(app) as url:
+        pool = app.state.services.catalog.workers
+        while pool.started() < pool.size():
+            time.sleep(0.01)
+        answer = httpx.get(f"{url}/ready")
+    assert answer.status_code == 503
+    error = answer.json()["error"]
+    assert error["code"] == "not_ready"
+    size = app_settings.sql_workers
+    assert f"workers: RuntimeError: 0 of {size} query workers ready" in error["message"]
+    assert "catalog" not in error["message"] and "store" not in error["message"]
 
 
 def test_requests_are_counted_by_route_template_and_errors_by_code(local_server):

@@ -72,10 +72,10 @@ def _store(services: Services) -> None:
 
 
 def _workers(services: Services) -> None:
-    """Every query worker process is up."""
+    """Every query worker is up and has opened its engine (a starting one is not ready yet)."""
     pool = services.catalog.workers
     if pool.closed:
         raise RuntimeError("the worker pool is closed")
     alive, size = pool.alive(), pool.size()
     if alive < size:
-        raise RuntimeError(f"{alive} of {size} query workers alive")
+        raise RuntimeError(f"{alive} of {size} query workers ready")

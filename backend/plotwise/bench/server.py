@@ -72,8 +72,40 @@ def live_plotwise_app(
     while ports["sandbox_port"] == ports["port"]:
         ports["sandbox_port"] = free_port()
     servers = build_servers(settings.model_copy(update=ports), model=model, log_level="warning")
+    url = f"http://127.0.0.1:{ports['port']}"
     with _running(servers):
-        yield f"http://127.0.0.1:{ports['port']}", servers[0].config.app
+        wait_ready(url)
+        yield url, servers[0].config.app
+
+
+READY_TIMEOUT_S = 60.0
+"""How long `wait_ready` waits for ``GET /ready`` to answer 200, in seconds."""
+
+
+def wait_ready(url: str, timeout_s: float = READY_TIMEOUT_S) -> None:
+    """Wait until the server at ``url`` answers ``GET /ready`` with 200, as an orchestrator does.
+
+    Until then its query workers are still starting (importing, opening their engines); a
+    browser test or a timing taken meanwhile would share the CPU with that start-up.
+
+    Raises:
+        RuntimeError: Not ready within ``timeout_s`` seconds; names the last answer.
+
+    """
+    deadline = time.monotonic() + timeout_s
+    connection = http_connection(url, timeout_s=10)
+    try:
+        while True:
+            connection.request("GET", "/ready")
+            answer = connection.getresponse()
+            body = answer.read().decode(errors="replace")
+            if answer.status == 200:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} was not ready within {timeout_s:g} s: {body}")
+            time.sleep(0.05)
+    finally:
+        connection.close()
 
 
 @contextmanager

@@ -44,6 +44,9 @@ INTERRUPT_EVERY_S = 0.02
 """Pause between interrupts sent to a query that should stop: one that lands before the engine
 starts the query is lost, so they repeat until the worker answers or is killed."""
 
+WORKER_COMMAND = (sys.executable, "-m", "plotwise.sql.worker_main")
+"""How a worker is started; the two descriptors it talks over follow as arguments."""
+
 WORKER_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2"}
 """Allocator settings of the workers. RLIMIT_AS counts reserved address space, not used memory:
 pyarrow's default mimalloc pool reserves 1 GiB on first use and glibc up to 64 MiB per thread
@@ -165,6 +168,8 @@ class Slot:
         self.jobs: Connection | None = None
         self.control: Connection | None = None
         self.busy = False
+        self.ready = False
+        """True once the current worker answered its start-up hello (its engine is open)."""
         self.started = 0
         self.inbox: Inbox[Job] = Inbox()
         self._wake_read, self._wake_write = os.pipe()
@@ -225,7 +230,7 @@ class Slot:
         child_fds = (theirs.fileno(), control_read)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "plotwise.sql.worker_main", *map(str, child_fds)],
+                [*WORKER_COMMAND, *map(str, child_fds)],
                 pass_fds=child_fds,
                 stdin=subprocess.DEVNULL,
                 env={**os.environ, **WORKER_ENV},
@@ -242,6 +247,7 @@ class Slot:
         hello = jobs.recv()
         if hello[0] != "ready":
             raise DatasetError(f"a query worker could not open its engine: {hello[1]}")
+        self.ready = True
 
     def _run(self, job: Job) -> WorkerAnswer | PlotwiseError:
         """Send the job, then wait for its answer, a stop request or the worker's death."""
@@ -359,6 +365,7 @@ class Slot:
     def _discard(self) -> None:
         """Close the pipes and reap the worker (killing it if it does not exit at once)."""
         process = self.process
+        self.ready = False
         for end in (self.jobs, self.control):
             if end is not None:
                 end.close()

@@ -193,14 +193,16 @@ class WorkerPool:
         return [pid for slot in self._slots if slot.busy and (pid := slot.pid) is not None]
 
     def alive(self) -> int:
-        """How many workers are up: a process not seen to exit, served by a running slot thread.
+        """How many workers can take a query now, served by a running slot thread.
 
-        A worker being replaced (after a kill, a crash) is not counted until its successor runs.
+        A worker counts once it answered its start-up hello (its engine is open) and until it is
+        seen to exit: one still starting, or being replaced after a kill or a crash, does not.
         """
         return sum(
             1
             for slot in self._slots
             if slot.thread.is_alive()
+            and slot.ready
             and (process := slot.process) is not None
             and process.returncode is None
         )
