@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { warmUpWhenIdle } from "./lib/warmUp";
+import { warmUpWhenIdle } from "./warmUp";
 import "./app.css";
 
 const root = document.getElementById("root");

@@ -71,7 +71,9 @@ def hostile_server(e2e_settings: Settings, request) -> Iterator[str]:
 
 @pytest.mark.parametrize("hostile_server", list(HOSTILE), indirect=True)
 def test_hostile_component_is_contained_and_the_frame_recovered(page: Page, hostile_server):
-    page.goto(hostile_server)
+    # The heartbeat covers the question, the hostile render, the watchdog and the recovery;
+    # the page's own start-up (its fetches, the warm frame) is over before, with no component.
+    page.goto(hostile_server, wait_until="networkidle")
     page.evaluate(INSTRUMENT)
     page.get_by_test_id("chat-input").fill("show me")
     page.get_by_test_id("chat-send").click()

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 const validateComponent = vi.fn(() => ({ ok: true }));
-vi.mock("../artifact/validation", () => ({ validateComponent }));
+vi.mock("./artifact/validation", () => ({ validateComponent }));
 
 const { warmUpWhenIdle } = await import("./warmUp");
 

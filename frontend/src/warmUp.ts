@@ -1,4 +1,4 @@
-import { validateComponent } from "../artifact/validation";
+import { validateComponent } from "./artifact/validation";
 
 /** A small component on the parser's common paths: an import, a typed prop, a hook, JSX. */
 const SAMPLE = `import { useMemo } from "react";
@@ -14,9 +14,9 @@ const IDLE_TIMEOUT_MS = 3000;
 /**
  * Pays the page's one-time costs while it is idle after start-up, not when the first answer
  * arrives: the first Babel parse compiles the validator's parser, and the first number
- * formatted loads ICU's data (each 15-25 ms of the main thread, measured in Chromium 156 on the
- * CI machine). Otherwise both land in the task that renders the first chart, with its tool
- * call's row count.
+ * formatted loads ICU's data (each 15-25 ms of the main thread in Chromium 156, profiled on
+ * the 2-core test machine). Otherwise both land in the task that renders the first chart and
+ * its tool call's row count.
  */
 export function warmUpWhenIdle(): void {
   const warm = () => {
