@@ -21,7 +21,7 @@ from plotwise.bench.server import free_port
 from plotwise.errors import BenchError
 
 START_TIMEOUT_S = 120.0
-"""Longest wait for the server to answer ``/health`` (a first start converts data)."""
+"""Longest wait for the server to answer ``/ready`` (a first start converts data)."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ def plotwise_process(env: dict[str, str] | None = None) -> Iterator[ServerProces
         env: Extra environment variables, e.g. ``{"PLOTWISE_MAX_ROWS": "50000"}``.
 
     Yields:
-        The server's URL and pid, once ``GET /health`` answers.
+        The server's URL and pid, once ``GET /ready`` answers 200: its query workers have
+        opened their engines, so their start-up is not part of what is measured.
 
     Raises:
         BenchError: The server exited or did not answer within `START_TIMEOUT_S`.
@@ -70,7 +71,7 @@ def plotwise_process(env: dict[str, str] | None = None) -> Iterator[ServerProces
         str(sandbox_port),
     ]
     url = f"http://127.0.0.1:{port}"
-    with child_server(command, url, "/health", "plotwise serve", env=child_env) as pid:
+    with child_server(command, url, "/ready", "plotwise serve", env=child_env) as pid:
         yield ServerProcess(url=url, pid=pid)
 
 
